@@ -1,0 +1,394 @@
+"""Organisations, people and what a management team records in a workshop.
+
+URLs carry the public ``code`` (a UUID) of a workshop or action, never the
+integer id; every lookup goes through the organisation of the request.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from model_content.models import Barrier, BreakthroughPoint, Descriptor, ModelVersion, Stage
+
+EVIDENCE_MAX = 2000
+RATIONALE_MAX = 1000
+CHALLENGE_MAX = 1000
+ACTION_MAX = 500
+NOTE_MAX = 1000
+NAME_MAX = 150
+
+
+class Organisation(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    FACILITATOR = "facilitator", "Facilitator"
+    MEMBER = "member", "Member"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organisation} ({self.role})"
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == Role.FACILITATOR
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in (Role.FACILITATOR, Role.MEMBER)
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link. Only a hash of the token is stored."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    workshop = models.ForeignKey(
+        "Workshop",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+        help_text="Join this workshop as a participant on accepting.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organisation}"
+
+
+class Step(models.IntegerChoices):
+    # Step 0 only exists in a reassessment: last workshop's actions are the
+    # first agenda item of the next (HM Treasury's "relentless follow-up").
+    REVIEW = 0, "Review actions"
+    EXPLAIN = 1, "Explain"
+    ASSESS = 2, "Assess individually"
+    CONSENSUS = 3, "Consensus"
+    TARGET = 4, "Target and actions"
+    REASSESS = 5, "Reassessment date"
+
+
+class Workshop(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="workshops"
+    )
+    model_version = models.ForeignKey(
+        ModelVersion, on_delete=models.PROTECT, related_name="workshops"
+    )
+    title = models.CharField(max_length=200)
+    date = models.DateField()
+    barriers = models.ManyToManyField(Barrier, related_name="workshops")
+    anonymous = models.BooleanField(
+        default=False, help_text="Show individual ratings without names once revealed."
+    )
+    lead_facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_workshops"
+    )
+    co_facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="co_facilitated_workshops"
+    )
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_workshop"
+    )
+    step = models.PositiveSmallIntegerField(choices=Step.choices, default=Step.EXPLAIN)
+    assessment_closed_at = models.DateTimeField(null=True, blank=True)
+    revealed_at = models.DateTimeField(null=True, blank=True)
+    timebox_ends_at = models.DateTimeField(null=True, blank=True)
+    reassess_on = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Bumped on every change anyone can see; the live state endpoint's ETag.
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def is_revealed(self) -> bool:
+        return self.revealed_at is not None
+
+
+class Participant(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participations"
+    )
+    understood_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__first_name", "user__last_name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "user"], name="one_participant_each"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Rating(models.Model):
+    """A participant's submitted stage and evidence for one barrier.
+
+    Hidden from everyone but its author until the facilitator reveals them.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="ratings")
+    barrier = models.ForeignKey(Barrier, on_delete=models.PROTECT, related_name="ratings")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    evidence = models.TextField(max_length=EVIDENCE_MAX)
+    descriptors = models.ManyToManyField(Descriptor, blank=True, related_name="ratings")
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The facilitator who recorded it on the participant's behalf.",
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["barrier__order", "participant_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "barrier"], name="one_rating_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} on {self.barrier}"
+
+
+class RatingDraft(models.Model):
+    """What a participant has typed but not submitted: saved as they go."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="drafts")
+    barrier = models.ForeignKey(Barrier, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    # Longer than the limit on purpose: a draft keeps what was typed, and the
+    # limit is enforced when the rating is submitted.
+    evidence = models.TextField(blank=True)
+    descriptor_ids = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "barrier"], name="one_draft_each"),
+        ]
+
+
+class Challenge(models.Model):
+    """A comment on a piece of evidence (para 70c: challenge the evidence)."""
+
+    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="challenges")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=CHALLENGE_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class Consensus(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="consensuses")
+    barrier = models.ForeignKey(Barrier, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    rationale = models.TextField(max_length=RATIONALE_MAX)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: a save names the lock it read, and loses if it moved.
+    lock = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "barrier"], name="one_consensus_each"),
+        ]
+
+
+class Target(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="targets")
+    barrier = models.ForeignKey(Barrier, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    fewer_actions_reason = models.TextField(
+        max_length=NOTE_MAX,
+        blank=True,
+        help_text="Why fewer than three key actions will take the team there.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+    lock = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "barrier"], name="one_target_each"),
+        ]
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+
+
+class Action(models.Model):
+    """One of the three key actions for a barrier (para 70d)."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="actions")
+    barrier = models.ForeignKey(Barrier, on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(max_length=ACTION_MAX)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions_responsible",
+    )
+    responsible_name = models.CharField(max_length=NAME_MAX, blank=True)
+    accountable = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions_accountable",
+    )
+    accountable_name = models.CharField(max_length=NAME_MAX, blank=True)
+    due_on = models.DateField()
+    breakthrough_point = models.ForeignKey(
+        BreakthroughPoint, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    status_note = models.TextField(max_length=NOTE_MAX, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["barrier__order", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(responsible__isnull=False) | ~Q(responsible_name=""),
+                name="action_has_responsible",
+            ),
+            models.CheckConstraint(
+                condition=Q(accountable__isnull=False) | ~Q(accountable_name=""),
+                name="action_has_accountable",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def responsible_display(self) -> str:
+        return person_name(self.responsible) if self.responsible_id else self.responsible_name
+
+    @property
+    def accountable_display(self) -> str:
+        return person_name(self.accountable) if self.accountable_id else self.accountable_name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ActionReview(models.Model):
+    """The first agenda item of a reassessment: where each previous action stands."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="reviews")
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="reviews")
+    status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    note = models.TextField(max_length=NOTE_MAX, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "action"], name="one_review_each"),
+        ]
+
+
+class HistoryEntry(models.Model):
+    """Who changed a consensus, target or action, and when."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="history"
+    )
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="history")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=40)
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "history entries"
+
+
+def person_name(user) -> str:
+    return user.get_full_name() or user.email

@@ -1,0 +1,1 @@
+"""URL modules, one per area: accounts, organisations, workshops, live, reports."""
