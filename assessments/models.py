@@ -392,3 +392,19 @@ class HistoryEntry(models.Model):
 
 def person_name(user) -> str:
     return user.get_full_name() or user.email
+
+
+class ReminderSent(models.Model):
+    """One reminder email, so that the daily command never sends the same one twice a day."""
+
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=100, help_text="The workshop or action code it is about.")
+    recipient = models.EmailField()
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "recipient", "sent_on"], name="one_reminder_a_day"
+            ),
+        ]
