@@ -1,0 +1,377 @@
+"""Reads of a workshop, for pages, the live state endpoint and the PDFs.
+
+Secrecy: before the reveal, nothing here returns another participant's
+rating or evidence. ``workshop_progress`` says only who has submitted for
+which barrier; ``ratings_revealed`` returns nothing until ``revealed_at``;
+``rating_own`` returns the asking person's own rating only.
+
+Every function runs a fixed number of queries whatever the number of
+participants (the grid and list pages assert it).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+
+from assessments.models import (
+    Action,
+    Challenge,
+    Consensus,
+    Participant,
+    Rating,
+    RatingDraft,
+    Role,
+    Target,
+    Workshop,
+)
+from model_content.models import Barrier, Stage
+from model_content.selectors import barriers_with_content
+
+# ---------------------------------------------------------------- who is asking
+
+
+@dataclass(frozen=True)
+class WorkshopRole:
+    """What the asking person is in this workshop."""
+
+    membership_role: str
+    is_lead: bool
+    is_co_facilitator: bool
+    participant: Participant | None
+
+    @property
+    def is_facilitator(self) -> bool:
+        """Lead or co-facilitator: may move the steps and record the outcome."""
+        return self.is_lead or self.is_co_facilitator
+
+    @property
+    def is_participant(self) -> bool:
+        return self.participant is not None
+
+    @property
+    def can_write(self) -> bool:
+        return self.membership_role != Role.VIEWER
+
+
+def workshop_role(*, workshop: Workshop, user, membership_role: str) -> WorkshopRole:
+    """Two queries: the participant row and the co-facilitator link."""
+    participant = Participant.objects.filter(workshop=workshop, user=user).first()
+    is_co = workshop.co_facilitators.filter(pk=user.pk).exists()
+    return WorkshopRole(
+        membership_role=membership_role,
+        # A viewer can never facilitate, even if once named.
+        is_lead=workshop.lead_facilitator_id == user.pk and membership_role == Role.FACILITATOR,
+        is_co_facilitator=is_co and membership_role == Role.FACILITATOR,
+        participant=participant,
+    )
+
+
+# ---------------------------------------------------------------- the model in scope
+
+
+def workshop_barriers(workshop: Workshop) -> list[Barrier]:
+    """The barriers in scope, in the model's order, with their stages, descriptors and points."""
+    return list(barriers_with_content(version=workshop.model_version, barriers=workshop.barriers))
+
+
+def participants_of(workshop: Workshop) -> list[Participant]:
+    return list(workshop.participants.select_related("user"))
+
+
+def person_initials(user) -> str:
+    parts = [p for p in (user.first_name, user.last_name) if p]
+    if parts:
+        return "".join(p[0].upper() for p in parts)
+    return user.email[:2].upper()
+
+
+def author_labels(
+    workshop: Workshop, participants: list[Participant]
+) -> dict[int, tuple[str, str]]:
+    """Participant id → (short label, long label) as the workshop shows ratings after the reveal.
+
+    Anonymous workshops label people "A", "B", ... in a fixed order that does
+    not follow the order of the names, so a label cannot be matched to a
+    person from the participant list.
+    """
+    if workshop.anonymous:
+        ordered = sorted(participants, key=lambda p: p.pk)
+        return {
+            p.pk: (chr(ord("A") + i % 26), f"Participant {chr(ord('A') + i % 26)}")
+            for i, p in enumerate(ordered)
+        }
+    return {
+        p.pk: (person_initials(p.user), p.user.get_full_name() or p.user.email)
+        for p in participants
+    }
+
+
+# ---------------------------------------------------------------- before the reveal
+
+
+@dataclass
+class BarrierProgress:
+    barrier: Barrier
+    submitted: int
+    total: int
+    submitted_names: list[str] = field(default_factory=list)
+    waiting_names: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.submitted == self.total
+
+
+def workshop_progress(
+    workshop: Workshop, barriers: list[Barrier] | None = None
+) -> list[BarrierProgress]:
+    """Who has submitted for each barrier: "4 of 6 have rated Learning". No stage, no evidence."""
+    barriers = barriers if barriers is not None else list(workshop.barriers.order_by("order"))
+    participants = participants_of(workshop)
+    done = set(
+        Rating.objects.filter(participant__workshop=workshop).values_list(
+            "participant_id", "barrier_id"
+        )
+    )
+    rows = []
+    for barrier in barriers:
+        submitted = [p for p in participants if (p.pk, barrier.pk) in done]
+        waiting = [p for p in participants if (p.pk, barrier.pk) not in done]
+        rows.append(
+            BarrierProgress(
+                barrier=barrier,
+                submitted=len(submitted),
+                total=len(participants),
+                submitted_names=[_name(p) for p in submitted],
+                waiting_names=[_name(p) for p in waiting],
+            )
+        )
+    return rows
+
+
+def understanding_progress(workshop: Workshop) -> tuple[list[Participant], list[Participant]]:
+    """Step 1: who has confirmed "I understand the model", and who has not."""
+    participants = participants_of(workshop)
+    return (
+        [p for p in participants if p.understood_at],
+        [p for p in participants if not p.understood_at],
+    )
+
+
+def _name(p: Participant) -> str:
+    return p.user.get_full_name() or p.user.email
+
+
+def rating_own(*, participant: Participant, barrier: Barrier) -> Rating | None:
+    return (
+        Rating.objects.filter(participant=participant, barrier=barrier)
+        .prefetch_related("descriptors")
+        .first()
+    )
+
+
+def ratings_own(*, participant: Participant) -> dict[int, Rating]:
+    """Barrier id → the participant's own submitted rating."""
+    return {
+        r.barrier_id: r
+        for r in Rating.objects.filter(participant=participant).prefetch_related("descriptors")
+    }
+
+
+def drafts_own(*, participant: Participant) -> dict[int, RatingDraft]:
+    return {d.barrier_id: d for d in RatingDraft.objects.filter(participant=participant)}
+
+
+# ---------------------------------------------------------------- after the reveal
+
+
+@dataclass
+class RatingView:
+    rating: Rating
+    short_label: str
+    long_label: str
+
+    @property
+    def stage(self) -> str:
+        return self.rating.stage
+
+
+@dataclass
+class BarrierSpread:
+    """The spread of individual ratings for a barrier: counts, never an average (para 65)."""
+
+    barrier: Barrier
+    counts: dict[str, int]
+    ratings: list[RatingView]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def stages_used(self) -> list[str]:
+        return [s for s in Stage.values if self.counts.get(s)]
+
+    @property
+    def is_wide(self) -> bool:
+        """The team sees it from both ends of the chart: start the discussion here."""
+        return bool(self.counts.get(Stage.STARTING) and self.counts.get(Stage.CONSOLIDATING))
+
+    @property
+    def is_split(self) -> bool:
+        """No stage has more than half the ratings."""
+        return self.total > 1 and max(self.counts.values()) * 2 <= self.total
+
+    @property
+    def is_unanimous(self) -> bool:
+        return self.total > 0 and len(self.stages_used) == 1
+
+    def ratings_at(self, stage: str) -> list[RatingView]:
+        return [r for r in self.ratings if r.stage == stage]
+
+
+def ratings_revealed(
+    workshop: Workshop, barriers: list[Barrier] | None = None
+) -> dict[int, BarrierSpread] | None:
+    """Barrier id → spread and evidence, or None before the reveal.
+
+    Five queries: participants, ratings, descriptors, challenges, barriers (if not given).
+    """
+    if not workshop.is_revealed:
+        return None
+    barriers = barriers if barriers is not None else list(workshop.barriers.order_by("order"))
+    participants = participants_of(workshop)
+    labels = author_labels(workshop, participants)
+    ratings = (
+        Rating.objects.filter(participant__workshop=workshop)
+        .select_related("given_by")
+        .prefetch_related(
+            "descriptors",
+            Prefetch("challenges", queryset=Challenge.objects.select_related("author")),
+        )
+        .order_by("participant_id")
+    )
+    by_barrier: dict[int, list[RatingView]] = defaultdict(list)
+    for r in ratings:
+        short, long = labels.get(r.participant_id, ("?", "Former participant"))
+        by_barrier[r.barrier_id].append(RatingView(rating=r, short_label=short, long_label=long))
+    spreads = {}
+    for barrier in barriers:
+        views = by_barrier.get(barrier.pk, [])
+        counts = Counter(v.stage for v in views)
+        spreads[barrier.pk] = BarrierSpread(
+            barrier=barrier, counts={s: counts.get(s, 0) for s in Stage.values}, ratings=views
+        )
+    return spreads
+
+
+# ---------------------------------------------------------------- the outcome
+
+
+@dataclass
+class BarrierOutcome:
+    barrier: Barrier
+    consensus: Consensus | None
+    target: Target | None
+    actions: list[Action]
+    previous_consensus: Consensus | None = None
+    previous_target: Target | None = None
+
+    @property
+    def action_count(self) -> int:
+        return len(self.actions)
+
+    @property
+    def needs_reason(self) -> bool:
+        """Fewer than three key actions needs a reason recorded (para 70d)."""
+        return self.action_count < 3
+
+
+def workshop_outcome(
+    workshop: Workshop, barriers: list[Barrier] | None = None
+) -> list[BarrierOutcome]:
+    """Consensus, target and actions per barrier, with the previous workshop's for comparison.
+
+    Matching with the previous workshop is by barrier slug: the two may have
+    used different versions of the model.
+    """
+    barriers = barriers if barriers is not None else list(workshop.barriers.order_by("order"))
+    consensuses = {
+        c.barrier_id: c
+        for c in Consensus.objects.filter(workshop=workshop).select_related("recorded_by")
+    }
+    targets = {t.barrier_id: t for t in Target.objects.filter(workshop=workshop)}
+    actions: dict[int, list[Action]] = defaultdict(list)
+    for a in Action.objects.filter(workshop=workshop).select_related(
+        "responsible", "accountable", "breakthrough_point"
+    ):
+        actions[a.barrier_id].append(a)
+    previous_consensus: dict[str, Consensus] = {}
+    previous_target: dict[str, Target] = {}
+    if workshop.previous_id:
+        previous_consensus = {
+            c.barrier.slug: c
+            for c in Consensus.objects.filter(workshop_id=workshop.previous_id).select_related(
+                "barrier"
+            )
+        }
+        previous_target = {
+            t.barrier.slug: t
+            for t in Target.objects.filter(workshop_id=workshop.previous_id).select_related(
+                "barrier"
+            )
+        }
+    return [
+        BarrierOutcome(
+            barrier=b,
+            consensus=consensuses.get(b.pk),
+            target=targets.get(b.pk),
+            actions=actions.get(b.pk, []),
+            previous_consensus=previous_consensus.get(b.slug),
+            previous_target=previous_target.get(b.slug),
+        )
+        for b in barriers
+    ]
+
+
+def previous_actions(workshop: Workshop) -> list[Action]:
+    """The previous workshop's actions with this workshop's review of each (step 0)."""
+    if not workshop.previous_id:
+        return []
+    actions = list(
+        Action.objects.filter(workshop_id=workshop.previous_id)
+        .select_related("barrier", "responsible", "accountable")
+        .order_by("barrier__order", "created_at")
+    )
+    reviews = {r.action_id: r for r in workshop.reviews.all()}
+    for a in actions:
+        a.review = reviews.get(a.pk)
+    return actions
+
+
+def open_actions(*, organisation) -> list[Action]:
+    """The organisation's action tracker: open actions, overdue first, then by due date."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    actions = list(
+        Action.objects.filter(workshop__organisation=organisation)
+        .filter(Q(status="not_started") | Q(status="in_progress"))
+        .select_related("workshop", "barrier", "responsible", "accountable")
+        .order_by("due_on", "created_at")
+    )
+    for a in actions:
+        a.is_overdue = a.due_on < today
+    return actions
+
+
+def workshops_of(*, organisation) -> list[Workshop]:
+    """The organisation's workshops with their participant counts: two queries at most."""
+    return list(
+        organisation.workshops.select_related("lead_facilitator", "model_version").annotate(
+            participant_count=Count("participants", distinct=True)
+        )
+    )
