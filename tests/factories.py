@@ -20,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="en_GB")
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     username = factory.SelfAttribute("email")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
