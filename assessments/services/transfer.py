@@ -1,0 +1,551 @@
+"""An organisation's whole data as JSON, and back.
+
+For moving an organisation between servers and for a record that outlives
+the database: ``organisation_export`` writes every person, membership,
+invitation, version of the model and workshop record of one organisation;
+``organisation_import`` reads it into a database that has the Audit
+Commission original (every database has: a migration loads it) and no such
+organisation yet.
+
+Objects are identified by their public codes, barriers by (version, slug),
+descriptors by (barrier, stage, order) and points by (barrier, order), so
+that nothing depends on the integer ids of the database it came from. The
+original model is named as ``"original"``: its code differs between servers.
+
+Password hashes are carried so that people can sign in after a move; treat
+the file as the sensitive thing it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.dateparse import parse_date, parse_datetime
+
+from assessments.models import (
+    Action,
+    ActionReview,
+    Challenge,
+    Consensus,
+    HistoryEntry,
+    Invitation,
+    Membership,
+    Organisation,
+    Participant,
+    Rating,
+    RatingDraft,
+    Target,
+    Workshop,
+)
+from model_content.models import (
+    Barrier,
+    BarrierStage,
+    BreakthroughPoint,
+    Descriptor,
+    ModelVersion,
+)
+from model_content.selectors import model_version_original
+
+FORMAT = "breakthrough-organisation/1"
+ORIGINAL = "original"
+
+
+class TransferError(ValueError):
+    pass
+
+
+# ---------------------------------------------------------------- export
+
+
+def _dt(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _version_ref(version: ModelVersion) -> str:
+    return ORIGINAL if version.is_original else str(version.code)
+
+
+def _barrier_ref(barrier: Barrier) -> list[str]:
+    return [_version_ref(barrier.version), barrier.slug]
+
+
+def _descriptor_ref(d: Descriptor) -> list:
+    return [*_barrier_ref(d.barrier_stage.barrier), d.barrier_stage.stage, d.order]
+
+
+def _point_ref(p: BreakthroughPoint | None) -> list | None:
+    return [*_barrier_ref(p.barrier), p.order] if p else None
+
+
+def _user_ref(user) -> str | None:
+    return user.email if user else None
+
+
+def organisation_export(organisation: Organisation) -> dict[str, Any]:
+    workshops = list(
+        Workshop.objects.filter(organisation=organisation)
+        .select_related("model_version", "lead_facilitator", "previous")
+        .prefetch_related("barriers__version", "co_facilitators")
+        .order_by("date", "created_at")
+    )
+    users: dict[str, Any] = {}
+
+    def person(user) -> str | None:
+        if user is not None and user.email not in users:
+            users[user.email] = {
+                "email": user.email,
+                "username": user.username,
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                "password": user.password,
+                "is_active": user.is_active,
+            }
+        return _user_ref(user)
+
+    memberships = [
+        {"user": person(m.user), "role": m.role, "created_at": _dt(m.created_at)}
+        for m in organisation.memberships.select_related("user").order_by("user__email")
+    ]
+    invitations = [
+        {
+            "code": str(i.code),
+            "email": i.email,
+            "role": i.role,
+            "token_hash": i.token_hash,
+            "invited_by": person(i.invited_by),
+            "workshop": str(i.workshop.code) if i.workshop_id else None,
+            "created_at": _dt(i.created_at),
+            "expires_at": _dt(i.expires_at),
+            "accepted_at": _dt(i.accepted_at),
+            "accepted_by": person(i.accepted_by),
+        }
+        for i in organisation.invitations.select_related(
+            "invited_by", "accepted_by", "workshop"
+        ).order_by("created_at")
+    ]
+    versions = [
+        _version_export(v)
+        for v in ModelVersion.objects.filter(organisation=organisation).order_by("number")
+    ]
+    return {
+        "format": FORMAT,
+        "organisation": {
+            "code": str(organisation.code),
+            "slug": organisation.slug,
+            "name": organisation.name,
+            "created_at": _dt(organisation.created_at),
+        },
+        "memberships": memberships,
+        "invitations": invitations,
+        "model_versions": versions,
+        "workshops": [_workshop_export(w, person) for w in workshops],
+        "people": sorted(users.values(), key=lambda u: u["email"]),
+    }
+
+
+def _version_export(v: ModelVersion) -> dict[str, Any]:
+    barriers = v.barriers.prefetch_related("stages__descriptors", "points").order_by("order").all()
+    return {
+        "code": str(v.code),
+        "number": v.number,
+        "name": v.name,
+        "source": v.source,
+        "based_on": _version_ref(v.based_on) if v.based_on_id else None,
+        "published_at": _dt(v.published_at),
+        "created_at": _dt(v.created_at),
+        "barriers": [
+            {
+                "slug": b.slug,
+                "order": b.order,
+                "name": b.name,
+                "symptom": b.symptom,
+                "breakthrough_title": b.breakthrough_title,
+                "stages": [
+                    {
+                        "stage": s.stage,
+                        "headline": s.headline,
+                        "note": s.note,
+                        "descriptors": [d.text for d in s.descriptors.all()],
+                    }
+                    for s in b.stages.all()
+                ],
+                "points": [p.text for p in b.points.all()],
+            }
+            for b in barriers
+        ],
+    }
+
+
+def _workshop_export(w: Workshop, person) -> dict[str, Any]:
+    participants = list(w.participants.select_related("user").order_by("user__email"))
+    ratings = (
+        Rating.objects.filter(participant__workshop=w)
+        .select_related("participant__user", "barrier__version", "given_by")
+        .prefetch_related("descriptors__barrier_stage__barrier__version", "challenges__author")
+        .order_by("participant__user__email", "barrier__order")
+    )
+    drafts = RatingDraft.objects.filter(participant__workshop=w).select_related(
+        "participant__user", "barrier__version"
+    )
+    actions = w.actions.select_related(
+        "barrier__version",
+        "responsible",
+        "accountable",
+        "breakthrough_point__barrier__version",
+    ).order_by("created_at", "pk")
+    return {
+        "code": str(w.code),
+        "model_version": _version_ref(w.model_version),
+        "title": w.title,
+        "date": w.date.isoformat(),
+        "barriers": sorted(b.slug for b in w.barriers.all()),
+        "anonymous": w.anonymous,
+        "lead_facilitator": person(w.lead_facilitator),
+        "co_facilitators": sorted(person(u) for u in w.co_facilitators.all()),
+        "previous": str(w.previous.code) if w.previous_id else None,
+        "step": w.step,
+        "assessment_closed_at": _dt(w.assessment_closed_at),
+        "revealed_at": _dt(w.revealed_at),
+        "timebox_ends_at": _dt(w.timebox_ends_at),
+        "reassess_on": w.reassess_on.isoformat() if w.reassess_on else None,
+        "closed_at": _dt(w.closed_at),
+        "revision": w.revision,
+        "created_at": _dt(w.created_at),
+        "participants": [
+            {"user": person(p.user), "understood_at": _dt(p.understood_at)} for p in participants
+        ],
+        "ratings": [
+            {
+                "code": str(r.code),
+                "participant": person(r.participant.user),
+                "barrier": r.barrier.slug,
+                "stage": r.stage,
+                "evidence": r.evidence,
+                "descriptors": sorted(_descriptor_ref(d) for d in r.descriptors.all()),
+                "given_by": person(r.given_by),
+                "submitted_at": _dt(r.submitted_at),
+                "challenges": [
+                    {"author": person(c.author), "text": c.text, "created_at": _dt(c.created_at)}
+                    for c in r.challenges.all()
+                ],
+            }
+            for r in ratings
+        ],
+        "drafts": sorted(
+            (
+                {
+                    "participant": person(d.participant.user),
+                    "barrier": d.barrier.slug,
+                    "stage": d.stage,
+                    "evidence": d.evidence,
+                    "descriptor_ids": _draft_descriptor_refs(d),
+                }
+                for d in drafts
+            ),
+            key=lambda d: (d["participant"], d["barrier"]),
+        ),
+        "consensuses": [
+            {
+                "barrier": c.barrier.slug,
+                "stage": c.stage,
+                "rationale": c.rationale,
+                "recorded_by": person(c.recorded_by),
+                "recorded_at": _dt(c.recorded_at),
+                "lock": c.lock,
+            }
+            for c in w.consensuses.select_related("barrier", "recorded_by").order_by(
+                "barrier__order"
+            )
+        ],
+        "targets": [
+            {
+                "barrier": t.barrier.slug,
+                "stage": t.stage,
+                "fewer_actions_reason": t.fewer_actions_reason,
+                "recorded_by": person(t.recorded_by),
+                "recorded_at": _dt(t.recorded_at),
+                "lock": t.lock,
+            }
+            for t in w.targets.select_related("barrier", "recorded_by").order_by("barrier__order")
+        ],
+        "actions": [
+            {
+                "code": str(a.code),
+                "barrier": a.barrier.slug,
+                "description": a.description,
+                "responsible": person(a.responsible),
+                "responsible_name": a.responsible_name,
+                "accountable": person(a.accountable),
+                "accountable_name": a.accountable_name,
+                "due_on": a.due_on.isoformat(),
+                "breakthrough_point": a.breakthrough_point.order if a.breakthrough_point else None,
+                "status": a.status,
+                "status_note": a.status_note,
+                "created_at": _dt(a.created_at),
+            }
+            for a in actions
+        ],
+        "reviews": [
+            {
+                "action": str(r.action.code),
+                "status": r.status,
+                "note": r.note,
+                "reviewed_by": person(r.reviewed_by),
+                "reviewed_at": _dt(r.reviewed_at),
+            }
+            for r in w.reviews.select_related("action", "reviewed_by").order_by("action__pk")
+        ],
+        "history": [
+            {"actor": person(h.actor), "at": _dt(h.at), "kind": h.kind, "summary": h.summary}
+            for h in w.history.select_related("actor").order_by("at", "pk")
+        ],
+    }
+
+
+def _draft_descriptor_refs(draft: RatingDraft) -> list:
+    descriptors = Descriptor.objects.filter(pk__in=draft.descriptor_ids).select_related(
+        "barrier_stage__barrier__version"
+    )
+    return sorted(_descriptor_ref(d) for d in descriptors)
+
+
+# ---------------------------------------------------------------- import
+
+
+@transaction.atomic
+def organisation_import(data: dict[str, Any]) -> Organisation:
+    """Create the organisation described by ``data``. Refuses to overwrite anything."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise TransferError(f"This is not a Breakthrough organisation export ({FORMAT}).")
+    org = data["organisation"]
+    if (
+        Organisation.objects.filter(code=org["code"]).exists()
+        or Organisation.objects.filter(slug=org["slug"]).exists()
+    ):
+        raise TransferError(f"The organisation {org['slug']!r} is already in this database.")
+
+    organisation = Organisation.objects.create(code=org["code"], slug=org["slug"], name=org["name"])
+    _set_auto(organisation, created_at=org["created_at"])
+
+    User = get_user_model()
+    users = {}
+    for p in data["people"]:
+        user = User.objects.filter(email=p["email"]).first()
+        if user is None:
+            user = User(
+                email=p["email"],
+                username=p["username"],
+                first_name=p["first_name"],
+                last_name=p["last_name"],
+                is_active=p["is_active"],
+            )
+            user.password = p["password"]
+            user.save()
+        users[p["email"]] = user
+
+    def who(email):
+        return users[email] if email else None
+
+    for m in data["memberships"]:
+        membership = Membership.objects.create(
+            user=who(m["user"]), organisation=organisation, role=m["role"]
+        )
+        _set_auto(membership, created_at=m["created_at"])
+
+    versions: dict[str, ModelVersion] = {ORIGINAL: model_version_original()}
+    for v in data["model_versions"]:
+        versions[v["code"]] = _version_import(v, organisation, versions)
+
+    def barrier_of(version_ref: str, slug: str) -> Barrier:
+        return Barrier.objects.get(version=versions[version_ref], slug=slug)
+
+    workshops: dict[str, Workshop] = {}
+    for w in data["workshops"]:
+        workshops[w["code"]] = _workshop_import(
+            w, organisation, versions, workshops, who, barrier_of
+        )
+
+    for i in data["invitations"]:
+        invitation = Invitation.objects.create(
+            code=i["code"],
+            organisation=organisation,
+            email=i["email"],
+            role=i["role"],
+            token_hash=i["token_hash"],
+            invited_by=who(i["invited_by"]),
+            workshop=workshops.get(i["workshop"]) if i["workshop"] else None,
+            expires_at=parse_datetime(i["expires_at"]),
+            accepted_at=parse_datetime(i["accepted_at"]) if i["accepted_at"] else None,
+            accepted_by=who(i["accepted_by"]),
+        )
+        _set_auto(invitation, created_at=i["created_at"])
+    return organisation
+
+
+def _set_auto(obj, **fields) -> None:
+    """Restore auto_now(_add) timestamps, which ``save()`` would overwrite."""
+    values = {k: parse_datetime(v) for k, v in fields.items() if v}
+    if values:
+        type(obj).objects.filter(pk=obj.pk).update(**values)
+
+
+def _version_import(v, organisation, versions) -> ModelVersion:
+    version = ModelVersion.objects.create(
+        code=v["code"],
+        organisation=organisation,
+        number=v["number"],
+        name=v["name"],
+        source=v["source"],
+        based_on=versions.get(v["based_on"]) if v["based_on"] else None,
+        published_at=parse_datetime(v["published_at"]) if v["published_at"] else None,
+    )
+    _set_auto(version, created_at=v["created_at"])
+    for b in v["barriers"]:
+        barrier = Barrier.objects.create(
+            version=version,
+            slug=b["slug"],
+            order=b["order"],
+            name=b["name"],
+            symptom=b["symptom"],
+            breakthrough_title=b["breakthrough_title"],
+        )
+        for s in b["stages"]:
+            cell = BarrierStage.objects.create(
+                barrier=barrier, stage=s["stage"], headline=s["headline"], note=s["note"]
+            )
+            Descriptor.objects.bulk_create(
+                Descriptor(barrier_stage=cell, order=n, text=t)
+                for n, t in enumerate(s["descriptors"], start=1)
+            )
+        BreakthroughPoint.objects.bulk_create(
+            BreakthroughPoint(barrier=barrier, order=n, text=t)
+            for n, t in enumerate(b["points"], start=1)
+        )
+    return version
+
+
+def _workshop_import(w, organisation, versions, workshops, who, barrier_of) -> Workshop:
+    version_ref = w["model_version"]
+    workshop = Workshop.objects.create(
+        code=w["code"],
+        organisation=organisation,
+        model_version=versions[version_ref],
+        title=w["title"],
+        date=parse_date(w["date"]),
+        anonymous=w["anonymous"],
+        lead_facilitator=who(w["lead_facilitator"]),
+        previous=workshops[w["previous"]] if w["previous"] else None,
+        step=w["step"],
+        assessment_closed_at=_parse(w["assessment_closed_at"]),
+        revealed_at=_parse(w["revealed_at"]),
+        timebox_ends_at=_parse(w["timebox_ends_at"]),
+        reassess_on=parse_date(w["reassess_on"]) if w["reassess_on"] else None,
+        closed_at=_parse(w["closed_at"]),
+        revision=w["revision"],
+    )
+    _set_auto(workshop, created_at=w["created_at"])
+    workshop.barriers.set([barrier_of(version_ref, slug) for slug in w["barriers"]])
+    workshop.co_facilitators.set([who(e) for e in w["co_facilitators"]])
+
+    def barrier(slug):
+        return barrier_of(version_ref, slug)
+
+    def descriptor(ref):
+        v, slug, stage, order = ref
+        return Descriptor.objects.get(
+            barrier_stage__barrier=barrier_of(v, slug), barrier_stage__stage=stage, order=order
+        )
+
+    participants = {}
+    for p in w["participants"]:
+        participants[p["user"]] = Participant.objects.create(
+            workshop=workshop, user=who(p["user"]), understood_at=_parse(p["understood_at"])
+        )
+    for r in w["ratings"]:
+        rating = Rating.objects.create(
+            code=r["code"],
+            participant=participants[r["participant"]],
+            barrier=barrier(r["barrier"]),
+            stage=r["stage"],
+            evidence=r["evidence"],
+            given_by=who(r["given_by"]),
+            submitted_at=_parse(r["submitted_at"]),
+        )
+        rating.descriptors.set([descriptor(ref) for ref in r["descriptors"]])
+        for c in r["challenges"]:
+            challenge = Challenge.objects.create(
+                rating=rating, author=who(c["author"]), text=c["text"]
+            )
+            _set_auto(challenge, created_at=c["created_at"])
+    for d in w["drafts"]:
+        RatingDraft.objects.create(
+            participant=participants[d["participant"]],
+            barrier=barrier(d["barrier"]),
+            stage=d["stage"],
+            evidence=d["evidence"],
+            descriptor_ids=[descriptor(ref).pk for ref in d["descriptor_ids"]],
+        )
+    for c in w["consensuses"]:
+        consensus = Consensus.objects.create(
+            workshop=workshop,
+            barrier=barrier(c["barrier"]),
+            stage=c["stage"],
+            rationale=c["rationale"],
+            recorded_by=who(c["recorded_by"]),
+            lock=c["lock"],
+        )
+        _set_auto(consensus, recorded_at=c["recorded_at"])
+    for t in w["targets"]:
+        target = Target.objects.create(
+            workshop=workshop,
+            barrier=barrier(t["barrier"]),
+            stage=t["stage"],
+            fewer_actions_reason=t["fewer_actions_reason"],
+            recorded_by=who(t["recorded_by"]),
+            lock=t["lock"],
+        )
+        _set_auto(target, recorded_at=t["recorded_at"])
+    for a in w["actions"]:
+        b = barrier(a["barrier"])
+        action = Action.objects.create(
+            code=a["code"],
+            workshop=workshop,
+            barrier=b,
+            description=a["description"],
+            responsible=who(a["responsible"]),
+            responsible_name=a["responsible_name"],
+            accountable=who(a["accountable"]),
+            accountable_name=a["accountable_name"],
+            due_on=parse_date(a["due_on"]),
+            breakthrough_point=(
+                b.points.get(order=a["breakthrough_point"]) if a["breakthrough_point"] else None
+            ),
+            status=a["status"],
+            status_note=a["status_note"],
+        )
+        _set_auto(action, created_at=a["created_at"])
+    for r in w["reviews"]:
+        review = ActionReview.objects.create(
+            workshop=workshop,
+            action=Action.objects.get(code=r["action"], workshop__organisation=organisation),
+            status=r["status"],
+            note=r["note"],
+            reviewed_by=who(r["reviewed_by"]),
+        )
+        _set_auto(review, reviewed_at=r["reviewed_at"])
+    for h in w["history"]:
+        entry = HistoryEntry.objects.create(
+            organisation=organisation,
+            workshop=workshop,
+            actor=who(h["actor"]),
+            kind=h["kind"],
+            summary=h["summary"],
+        )
+        _set_auto(entry, at=h["at"])
+    return workshop
+
+
+def _parse(value):
+    return parse_datetime(value) if value else None

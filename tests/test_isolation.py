@@ -1,0 +1,128 @@
+"""Organisation isolation: every URL of the project, asked for another organisation's objects.
+
+Walks the whole URL configuration. Each pattern must either be filled in
+with Northshire's objects and answer 404 to every role of Southshire, or be
+listed in ``OUTSIDE_ORGANISATIONS`` with the reason it is not scoped. A new
+URL that is neither makes the first test fail, so nobody can add a page
+without deciding how it is scoped.
+
+Two ways in for the outsider, both must 404:
+- Northshire's slug in the URL: Southshire's people are not members;
+- Southshire's own slug with Northshire's object codes: the object must be
+  looked up through the organisation, never by its code alone.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessments.models import Role
+from tests.builders import series_of_two
+from tests.factories import MembershipFactory, UserFactory
+
+# Patterns that are not under an organisation, and why that is safe.
+OUTSIDE_ORGANISATIONS = {
+    "home": "lists only the signed-in person's own memberships",
+    "login": "public sign-in",
+    "logout": "signs out the current session only",
+    "model_page": "the published Audit Commission model, public content",
+    "password_reset": "public: answers the same whether or not the email exists",
+    "password_reset_done": "public confirmation page",
+    "password_reset_confirm": "token-protected by Django",
+    "password_reset_complete": "public confirmation page",
+    "invitation_accept": "token-protected: the unguessable single-use token is the scope",
+    "healthz": "liveness for load balancers, no data",
+}
+ADMIN_NAMESPACE = "admin"  # staff only; Django's own permission checks
+
+
+def all_patterns(resolver=None, prefix_ns=""):
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or ""
+            if ns == ADMIN_NAMESPACE:
+                continue
+            yield from all_patterns(p, f"{prefix_ns}{ns}:" if ns else prefix_ns)
+        elif isinstance(p, URLPattern):
+            yield prefix_ns + (p.name or ""), p
+
+
+def pattern_kwargs(name: str) -> set[str]:
+    resolver = get_resolver()
+    possibilities = resolver.reverse_dict.getlist(name.split(":")[-1])
+    kwargs: set[str] = set()
+    for possibility, _pattern, _defaults, _converters in possibilities:
+        for _result, params in possibility:
+            kwargs |= set(params)
+    return kwargs
+
+
+@pytest.fixture
+def northshire_objects(northshire, alice, team):
+    """One of each kind of object Northshire has, by the URL kwarg that names it."""
+    earlier, current = series_of_two(organisation=northshire, facilitator=alice, members=team)
+    rating = current.participants.first().ratings.first()
+    action = earlier.actions.first()
+    values = {
+        "code": current.code,
+        "workshop": current.code,
+        "rating": rating.code,
+        "action": action.code,
+        "barrier": rating.barrier.slug,
+        "stage": "developing",
+        "participant": current.participants.first().pk,
+    }
+    version = northshire.model_versions.first()
+    if version is not None:
+        values["version"] = version.code
+    invitation = northshire.invitations.first()
+    if invitation is not None:
+        values["invitation"] = invitation.code
+    return values
+
+
+def scoped_names() -> list[str]:
+    return sorted({name for name, _p in all_patterns() if name and "org" in pattern_kwargs(name)})
+
+
+def test_every_url_is_either_organisation_scoped_or_listed_with_a_reason():
+    unnamed = [str(p.pattern) for name, p in all_patterns() if not name]
+    assert not unnamed, f"Name these URL patterns so the isolation test can walk them: {unnamed}"
+    unscoped = {
+        name
+        for name, _p in all_patterns()
+        if "org" not in pattern_kwargs(name) and name not in OUTSIDE_ORGANISATIONS
+    }
+    assert not unscoped, (
+        f"URLs outside /o/<org>/ with no reason given: {sorted(unscoped)}. "
+        "Put them under the organisation or add them to OUTSIDE_ORGANISATIONS."
+    )
+
+
+@pytest.mark.parametrize("role", [Role.FACILITATOR, Role.MEMBER, Role.VIEWER])
+def test_every_organisation_url_answers_404_to_another_organisations_people(
+    client, northshire_objects, southshire, role
+):
+    outsider = UserFactory(email=f"outsider-{role}@example.org")
+    MembershipFactory(user=outsider, organisation=southshire, role=role)
+    client.force_login(outsider)
+
+    names = scoped_names()
+    assert len(names) > 3, "the walk found no organisation URLs"
+    missing = {}
+    for name in names:
+        needed = pattern_kwargs(name) - {"org"}
+        unknown = needed - northshire_objects.keys()
+        if unknown:
+            missing[name] = unknown
+            continue
+        values = {k: northshire_objects[k] for k in needed}
+        for org in ("northshire", southshire.slug):
+            url = reverse(name, kwargs={"org": org, **values})
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                assert response.status_code == 404, (
+                    f"{method.upper()} {url} ({name}) answered {response.status_code} "
+                    f"to a {role} of Southshire"
+                )
+    assert not missing, f"Give the isolation test a Northshire value for these kwargs: {missing}"

@@ -1,0 +1,43 @@
+"""An organisation's whole data exported as JSON and imported into an empty database."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from assessments.models import Organisation
+from assessments.services.transfer import TransferError, organisation_export, organisation_import
+from model_content.loader import original_load, real_models
+from tests.builders import series_of_two
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_then_import_into_an_empty_database_gives_the_same_organisation(
+    northshire, alice, team, tmp_path
+):
+    earlier, current = series_of_two(organisation=northshire, facilitator=alice, members=team)
+    exported = organisation_export(northshire)
+    path = tmp_path / "northshire.json"
+    path.write_text(json.dumps(exported), encoding="utf-8")
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Organisation.objects.exists()
+    original_load(real_models())
+
+    call_command("import_organisation", str(path), verbosity=0)
+    again = organisation_export(Organisation.objects.get(slug="northshire"))
+    assert again == exported
+    assert len(again["workshops"]) == 2
+    assert sum(len(w["ratings"]) for w in again["workshops"]) == 2 * 4 * 6
+    assert again["workshops"][1]["previous"] == str(earlier.code)
+
+
+def test_importing_over_an_existing_organisation_is_refused(northshire, alice):
+    exported = organisation_export(northshire)
+    with pytest.raises(TransferError, match="already"):
+        organisation_import(exported)
+
+
+def test_a_file_that_is_not_an_export_is_refused(db):
+    with pytest.raises(TransferError, match="not a Breakthrough organisation export"):
+        organisation_import({"hello": "world"})
