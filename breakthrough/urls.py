@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from assessments.views.health import healthz
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("", include("assessments.urls.accounts")),
     path("model/", include("model_content.urls")),
     path("o/<slug:org>/", include("assessments.urls.organisations")),
