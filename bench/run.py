@@ -1,0 +1,608 @@
+"""The benchmark, in one command: ``.venv/bin/python bench/run.py``.
+
+Creates and migrates a dedicated PostgreSQL database, collects static files,
+seeds a room of 50 (``bench/seed.py``), starts gunicorn with production
+settings, drives it over loopback with wrk (``bench/wrk.lua``), times the
+PDFs, counts queries per page at 5 and 50 participants, and writes the
+results table into ``bench/README.md`` between the results markers.
+
+Not part of the test suite: it measures this machine, and takes a few minutes.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import psycopg2
+from psycopg2 import sql
+
+BENCH = Path(__file__).resolve().parent
+BASE_DIR = BENCH.parent
+OUT = BENCH / "out"
+PYTHON = sys.executable
+README = BENCH / "README.md"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+TARGETS = {
+    "state_304_ratio": 0.5,  # unchanged poll ≥ half the trivial view's throughput
+    "wallchart_p95_ms": 100,
+    "submit_p95_ms": 150,
+    "report_cold_s": 3.0,
+    "report_cached_ms": 50,
+}
+
+
+def log(*args) -> None:
+    print(*args, file=sys.stderr, flush=True)
+
+
+# --- the environment --------------------------------------------------------------------------
+
+
+def bench_env(args) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            # Plain HTTP on loopback; requests carry X-Forwarded-Proto: https as a
+            # TLS-terminating proxy would, so Secure cookies and CSRF behave as deployed.
+            "SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": args.database_url,
+            "PDF_CACHE_DIR": str(OUT / "pdf-cache"),
+            "MEDIA_ROOT": str(OUT / "media"),
+            "LOG_LEVEL": "WARNING",
+            "AXES_ENABLED": "false",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def recreate_database(url: str) -> None:
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    conn = psycopg2.connect(admin)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
+        )
+        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    conn.close()
+
+
+def manage(env: dict, *cmd: str) -> None:
+    subprocess.run(
+        [PYTHON, "manage.py", *cmd], cwd=BASE_DIR, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def django_side(env: dict, what: str) -> dict:
+    out = subprocess.run(
+        [PYTHON, str(BENCH / "seed.py"), what],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout)
+
+
+# --- the server -------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, env: dict, port: int, workers: int, worker_class: str = "sync"):
+        self.env, self.port, self.workers, self.worker_class = env, port, workers, worker_class
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self):
+        log(f"gunicorn: {self.workers} {self.worker_class} workers on 127.0.0.1:{self.port}")
+        self.errlog = open(OUT / f"gunicorn-{self.workers}.log", "w")  # noqa: SIM115
+        cmd = [
+            PYTHON, "-m", "gunicorn", "breakthrough.wsgi",
+            "--bind", f"127.0.0.1:{self.port}",
+            "--workers", str(self.workers),
+            "--worker-class", self.worker_class,
+            "--backlog", "2048",
+            "--timeout", "60",
+        ]  # fmt: skip
+        self.proc = subprocess.Popen(
+            cmd, cwd=BASE_DIR, env=self.env, stdout=self.errlog, stderr=self.errlog
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2):
+                    return self
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer /healthz within 30 s; see bench/out/")
+
+    def pids(self) -> list[int]:
+        """The workers' process ids (for py-spy)."""
+        out = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(self.proc.pid)], capture_output=True, text=True
+        )
+        return [int(p) for p in out.stdout.split()]
+
+    def __exit__(self, *exc):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.errlog.close()
+
+
+# --- HTTP as one person -----------------------------------------------------------------------
+
+
+def fetch(base: str, path: str, person: dict, *, data=None, headers=None):
+    """One request as ``person``: (status, headers, body, seconds)."""
+    h = {
+        "X-Forwarded-Proto": "https",
+        "Cookie": f"sessionid={person['session']}; csrftoken={person['csrf']}",
+    }
+    body = None
+    if data is not None:
+        body = urlencode(data, doseq=True).encode()
+        h.update(
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-CSRFToken": person["csrf"],
+                "Origin": "https://" + urlsplit(base).netloc,
+            }
+        )
+    h.update(headers or {})
+    req = urllib.request.Request(base + path, data=body, headers=h)
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    t0 = time.perf_counter()
+    try:
+        with opener.open(req, timeout=60) as r:
+            content = r.read()
+            return r.status, dict(r.headers), content, time.perf_counter() - t0
+    except urllib.error.HTTPError as e:
+        content = e.read()
+        return e.code, dict(e.headers), content, time.perf_counter() - t0
+
+
+# --- wrk --------------------------------------------------------------------------------------
+
+
+def lua_str(s: str) -> str:
+    return json.dumps(s)  # a JSON string is a valid Lua string literal for our ASCII content
+
+
+def write_scenario(path: Path, host: str, people: list[dict], requests: list[dict]) -> None:
+    lines = ["return {", f"  host = {lua_str(host)},", "  people = {"]
+    for p in people:
+        lines.append(f"    {{session = {lua_str(p['session'])}, csrf = {lua_str(p['csrf'])}}},")
+    lines.append("  },")
+    lines.append("  requests = {")
+    for r in requests:
+        parts = [f"path = {lua_str(r['path'])}", f"method = {lua_str(r.get('method', 'GET'))}"]
+        if r.get("body") is not None:
+            parts.append(f"body = {lua_str(r['body'])}")
+        if r.get("headers"):
+            hs = ", ".join(f"[{lua_str(k)}] = {lua_str(v)}" for k, v in r["headers"].items())
+            parts.append(f"headers = {{{hs}}}")
+        lines.append("    {" + ", ".join(parts) + "},")
+    lines.append("  },")
+    lines.append("}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def wrk(name: str, args, port: int, people: list[dict], requests: list[dict]) -> dict:
+    host = f"127.0.0.1:{port}"
+    scenario = OUT / f"scenario-{name}.lua"
+    result = OUT / f"wrk-{name}.json"
+    write_scenario(scenario, host, people, requests)
+    result.unlink(missing_ok=True)
+    env = dict(os.environ, BENCH_SCENARIO=str(scenario), BENCH_RESULT=str(result))
+    cmd = [
+        "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
+        "--timeout", "10s", "-s", str(BENCH / "wrk.lua"), f"http://{host}/",
+    ]  # fmt: skip
+    log(f"wrk {name}: {args.connections} connections, {args.duration} s")
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    (OUT / f"wrk-{name}.txt").write_text(out.stdout + out.stderr)
+    r = json.loads(result.read_text())
+    r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
+    ok = sum(v for k, v in r["statuses"].items() if 200 <= int(k) < 400)
+    r["ok"] = ok
+    r["bad"] = sum(r["errors"].values()) - r["errors"]["status"] + (r["requests"] - ok)
+    log(
+        f"  {r['rps']:.0f} req/s, p50 {r['p50_us'] / 1000:.1f} ms, "
+        f"p95 {r['p95_us'] / 1000:.1f} ms, statuses {r['statuses']}, errors {r['errors']}"
+    )
+    return r
+
+
+# --- the scenarios ----------------------------------------------------------------------------
+
+
+def load_scenarios(seed: dict, base: str) -> dict[str, list[dict] | None]:
+    """Each scenario's requests, checked once by hand first: a 500 is no benchmark."""
+    person = seed["members"][0]
+    w = seed["wallchart_workshop"]["urls"]
+    scenarios: dict[str, list[dict] | None] = {"healthz": [{"path": "/healthz"}]}
+
+    state = w["workshop_state"]
+    if state:
+        status, headers, _, _ = fetch(base, state, person)
+        etag = headers.get("ETag")
+        check(status == 200 and etag, f"state endpoint answered {status} with ETag {etag!r}")
+        status, *_ = fetch(base, state, person, headers={"If-None-Match": etag})
+        check(status == 304, f"state endpoint with its own ETag answered {status}, not 304")
+        scenarios["state_304"] = [{"path": state, "headers": {"If-None-Match": etag}}]
+        # A poll after a change: the browser's ETag is an old one, so the body comes back.
+        scenarios["state_200"] = [{"path": state, "headers": {"If-None-Match": '"0"'}}]
+    else:
+        scenarios["state_304"] = scenarios["state_200"] = None
+
+    if w["wallchart"]:
+        status, *_ = fetch(base, w["wallchart"], person)
+        check(status == 200, f"wall chart answered {status}")
+        scenarios["wallchart"] = [{"path": w["wallchart"]}]
+    else:
+        scenarios["wallchart"] = None
+
+    submit = seed["assess_workshop"]["submit"]
+    if submit:
+        reqs = [
+            {"path": s["path"], "method": "POST", "body": urlencode(s["data"], doseq=True)}
+            for s in submit["requests"]
+        ]
+        status, *_ = fetch(
+            base, submit["requests"][0]["path"], person, data=submit["requests"][0]["data"]
+        )
+        check(200 <= status < 400, f"submitting a rating answered {status}")
+        scenarios["submit"] = reqs
+    else:
+        scenarios["submit"] = None
+    return scenarios
+
+
+def check(ok, message: str) -> None:
+    if not ok:
+        raise SystemExit(f"bench: {message}")
+
+
+def bump_revision(database_url: str, workshop_id: int) -> None:
+    conn = psycopg2.connect(database_url)
+    with conn, conn.cursor() as cur:
+        cur.execute(
+            "UPDATE assessments_workshop SET revision = revision + 1 WHERE id = %s", [workshop_id]
+        )
+    conn.close()
+
+
+def pdf_timings(seed: dict, base: str, args) -> dict:
+    """Cold = the first download after the workshop changed; cached = the next one."""
+    person = seed["members"][0]
+    workshop = seed["wallchart_workshop"]
+    out = {}
+    for key in ("report_pdf", "wallchart_pdf"):
+        url = workshop["urls"][key]
+        if not url:
+            out[key] = None
+            continue
+        colds, cacheds = [], []
+        for _ in range(args.pdf_rounds):
+            bump_revision(args.database_url, workshop["id"])
+            status, headers, body, cold = fetch(base, url, person)
+            check(status == 200 and body[:5] == b"%PDF-", f"{key} answered {status}")
+            for _ in range(3):
+                status, _, body2, cached = fetch(base, url, person)
+                check(status == 200 and body2[:5] == b"%PDF-", f"{key} cached answered {status}")
+                cacheds.append(cached)
+            colds.append(cold)
+            log(f"  {key}: cold {cold:.2f} s, cached {min(cacheds[-3:]) * 1000:.1f} ms")
+        out[key] = {
+            "first": colds[0],  # may include starting kaleido's browser in this worker
+            "cold_median": statistics.median(colds[1:] or colds),
+            "cold_max": max(colds[1:] or colds),
+            "cached_median": statistics.median(cacheds),
+            "cached_max": max(cacheds),
+            "bytes": len(body),
+        }
+    return out
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    model = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    mem_kb = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal"):
+            mem_kb = int(line.split()[1])
+    pg = subprocess.run(
+        [PYTHON, "-c", "import psycopg2,sys; c=psycopg2.connect(sys.argv[1]); "
+         "print(c.server_version)", os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)],
+        capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgresql": pg,
+    }
+
+
+def ms(us: float) -> str:
+    return f"{us / 1000:.1f} ms"
+
+
+def ratio(x: float, ceiling: float) -> str:
+    return f"{x / ceiling:.2f}" if ceiling else "–"
+
+
+LABELS = {
+    "healthz": "trivial view `/healthz` (the ceiling)",
+    "state_304": "state poll, unchanged (304)",
+    "state_200": "state poll, changed (200)",
+    "wallchart": "wall chart page",
+    "submit": "assessment submit (POST)",
+}
+
+
+def render(results: dict) -> str:
+    m = results["machine"]
+    a = results["args"]
+    lines = [
+        f"Run {results['date']} on {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB memory, "
+        f"PostgreSQL {m['postgresql']}, Python {m['python']}. gunicorn {a['workers'][0]} sync "
+        f"workers; wrk `-t{a['threads']} -c{a['connections']} -d{a['duration']}s` on the same "
+        "machine (wrk takes part of the same two cores).",
+        "",
+        "| scenario | requests/s | × ceiling | p50 | × ceiling | p95 | × ceiling | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    load = results["load"]
+    ceiling = load.get("healthz") or {}
+    for key, label in LABELS.items():
+        r = load.get(key)
+        if not r:
+            lines.append(f"| {label} | not available yet | | | | | | |")
+            continue
+        lines.append(
+            f"| {label} | {r['rps']:,.0f} | {ratio(r['rps'], ceiling.get('rps'))} "
+            f"| {ms(r['p50_us'])} | {ratio(r['p50_us'], ceiling.get('p50_us'))} "
+            f"| {ms(r['p95_us'])} | {ratio(r['p95_us'], ceiling.get('p95_us'))} | {r['bad']} |"
+        )
+    lines += [
+        "",
+        "× ceiling: requests/s as a fraction of the trivial view's; "
+        "latencies as a multiple of its.",
+        "",
+        "| PDF | first in a fresh worker | cold (median / max) | cached (median / max) | size |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for key, label in (("report_pdf", "report"), ("wallchart_pdf", "wall chart")):
+        p = results["pdfs"].get(key)
+        if not p:
+            lines.append(f"| {label} | not available yet | | | |")
+            continue
+        lines.append(
+            f"| {label} | {p['first']:.2f} s | {p['cold_median']:.2f} s / {p['cold_max']:.2f} s "
+            f"| {p['cached_median'] * 1000:.1f} ms / {p['cached_max'] * 1000:.1f} ms "
+            f"| {p['bytes'] / 1024:,.0f} KB |"
+        )
+    lines += [
+        "",
+        "| page (as whom) | queries, 5 participants | queries, 50 participants | equal |",
+        "|---|---:|---:|:---:|",
+    ]
+    for key, by_n in results["queries"].items():
+        q5, q50 = by_n.get("5", [None, None]), by_n.get("50", [None, None])
+        eq = "yes" if q5[1] == q50[1] else "**no**"
+        lines.append(f"| {key} | {q5[1]} (HTTP {q5[0]}) | {q50[1]} (HTTP {q50[0]}) | {eq} |")
+    if not results["queries"]:
+        lines.append("| wall chart, consensus, state | not available yet | | |")
+
+    lines += ["", "| target | measured | met |", "|---|---|:---:|"]
+    for target, measured, met in results["targets"]:
+        lines.append(f"| {target} | {measured} | {'yes' if met else '**no**'} |")
+
+    if results.get("workers"):
+        lines += [
+            "",
+            "Workers compared (same machine, same wrk settings):",
+            "",
+            "| workers | scenario | requests/s | p50 | p95 | errors |",
+            "|---:|---|---:|---:|---:|---:|",
+        ]
+        for n, by_scenario in results["workers"].items():
+            for key, r in by_scenario.items():
+                if r:
+                    lines.append(
+                        f"| {n} | {LABELS[key]} | {r['rps']:,.0f} | {ms(r['p50_us'])} "
+                        f"| {ms(r['p95_us'])} | {r['bad']} |"
+                    )
+    return "\n".join(lines)
+
+
+def targets(results: dict) -> list[tuple[str, str, bool | None]]:
+    load, pdfs, out = results["load"], results["pdfs"], []
+    h = load.get("healthz")
+    if h and load.get("state_304"):
+        r = load["state_304"]["rps"] / h["rps"]
+        out.append(("unchanged state poll ≥ 0.5 × trivial view's requests/s", f"{r:.2f}", r >= 0.5))
+    if load.get("wallchart"):
+        p = load["wallchart"]["p95_us"] / 1000
+        out.append(("wall chart p95 < 100 ms at 50 users", f"{p:.1f} ms", p < 100))
+    if load.get("submit"):
+        p = load["submit"]["p95_us"] / 1000
+        out.append(("submit p95 < 150 ms at 50 users", f"{p:.1f} ms", p < 150))
+    bad = {k: r["bad"] for k, r in load.items() if r}
+    out.append(("no errors", ", ".join(f"{k} {v}" for k, v in bad.items()), not any(bad.values())))
+    if pdfs.get("report_pdf"):
+        p = pdfs["report_pdf"]
+        out.append(
+            (
+                "report PDF cold < 3 s",
+                f"{p['cold_max']:.2f} s (first in a fresh worker {p['first']:.2f} s)",
+                p["cold_max"] < 3,
+            )
+        )
+        out.append(
+            (
+                "report PDF cached < 50 ms",
+                f"{p['cached_max'] * 1000:.1f} ms",
+                p["cached_max"] < 0.05,
+            )
+        )
+    if results["queries"]:
+        unequal = [k for k, v in results["queries"].items() if v["5"][1] != v["50"][1]]
+        out.append(
+            (
+                "queries per page the same at 5 and 50 participants",
+                "all equal" if not unequal else "differ: " + ", ".join(unequal),
+                not unequal,
+            )
+        )
+    return out
+
+
+def write_readme(table: str) -> None:
+    text = README.read_text()
+    if START not in text or END not in text:
+        text += f"\n{START}\n{END}\n"
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    README.write_text(f"{head}{START}\n{table}\n{END}{tail}")
+
+
+# --- main -------------------------------------------------------------------------------------
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/breakthrough_bench"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--workers",
+        default="2",
+        help="gunicorn sync workers; a list like 2,4 runs the first in full and compares the rest",
+    )
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--pdf-rounds", type=int, default=3)
+    parser.add_argument("--only", help="comma-separated scenarios to run (default: all)")
+    parser.add_argument("--no-write", action="store_true", help="do not update bench/README.md")
+    parser.add_argument(
+        "--profile",
+        help="record a py-spy flame graph of the workers during this scenario "
+        "(bench/out/profile-<scenario>.svg)",
+    )
+    args = parser.parse_args()
+    args.workers = [int(w) for w in args.workers.split(",")]
+    OUT.mkdir(exist_ok=True)
+
+    env = bench_env(args)
+    os.environ["BENCH_DATABASE_URL"] = args.database_url
+    log(f"database {args.database_url}: recreate, migrate, collectstatic")
+    recreate_database(args.database_url)
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    log("seed: a room of 50")
+    seed = django_side(env, "seed")
+    (OUT / "seed.json").write_text(json.dumps(seed, indent=1))
+    only = set(args.only.split(",")) if args.only else None
+
+    results: dict = {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "args": {
+            "workers": args.workers,
+            "threads": args.threads,
+            "connections": args.connections,
+            "duration": args.duration,
+        },
+        "load": {},
+        "pdfs": {},
+        "queries": {},
+        "workers": {},
+    }
+    base = f"http://127.0.0.1:{args.port}"
+    with Server(env, args.port, args.workers[0]) as server:
+        scenarios = load_scenarios(seed, base)
+        for name, reqs in scenarios.items():
+            if reqs is None or (only and name not in only):
+                results["load"][name] = None
+                continue
+            spy = None
+            if args.profile == name:
+                spy = subprocess.Popen(
+                    [str(Path(PYTHON).parent / "py-spy"), "record", "-o",
+                     str(OUT / f"profile-{name}.svg"), "-d", str(args.duration), "-r", "200",
+                     "--nonblocking", "--subprocesses", "-p", str(server.proc.pid)],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )  # fmt: skip
+            results["load"][name] = wrk(name, args, args.port, seed["members"], reqs)
+            if spy:
+                spy.wait()
+        if not only or "pdf" in only:
+            log("PDFs: cold and cached")
+            results["pdfs"] = pdf_timings(seed, base, args)
+    for n in args.workers[1:]:
+        with Server(env, args.port, n):
+            results["workers"][n] = {
+                name: wrk(f"{name}-w{n}", args, args.port, seed["members"], scenarios[name])
+                for name in ("healthz", "state_304", "wallchart", "submit")
+                if scenarios.get(name) and (not only or name in only)
+            }
+        results["workers"][args.workers[0]] = {
+            k: v
+            for k, v in results["load"].items()
+            if k in ("healthz", "state_304", "wallchart", "submit") and v
+        }
+    if not only or "queries" in only:
+        log("queries per page at 5 and 50 participants")
+        results["queries"] = django_side(env, "queries")
+    results["targets"] = targets(results)
+    (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    table = render(results)
+    print(table)
+    if not args.no_write:
+        write_readme(table)
+        log(f"results written to {README.relative_to(BASE_DIR)}")
+
+
+if __name__ == "__main__":
+    main()

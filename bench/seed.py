@@ -1,0 +1,215 @@
+"""The Django side of the benchmark: seed the bench database, count queries.
+
+Run by ``bench/run.py`` with the bench's environment (production settings,
+the ``breakthrough_bench`` database); not meant to be run by hand, though
+``python bench/seed.py seed`` and ``python bench/seed.py queries`` work on
+their own with the same environment. Each prints one JSON document.
+
+- ``seed``: a council with a facilitator and 50 members; a workshop whose
+  ratings are submitted and revealed with consensus, targets and actions
+  recorded (the wall chart, the consensus page, the state poll, the PDFs),
+  and a workshop at step 2 (assess individually) for the submit benchmark.
+  Every person gets a session made directly in the session store and a CSRF
+  secret, so wrk can act as 50 signed-in people without logging in.
+- ``queries``: database queries per page for the wall chart, the consensus
+  page and the state endpoint, for a workshop of 5 and one of 50, asked
+  through Django's test client inside one process with
+  ``CaptureQueriesContext``.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "breakthrough.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import (  # noqa: E402
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+)
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from assessments.models import Membership, Organisation, Participant, Role, Step  # noqa: E402
+from tests.builders import workshop_completed  # noqa: E402
+from tests.factories import WorkshopFactory  # noqa: E402
+
+User = get_user_model()
+
+FIRST = [
+    "Aisha", "Ben", "Chloe", "Dev", "Eleanor", "Farid", "Grace", "Hamish", "Imogen", "Jas",
+    "Kofi", "Lena", "Mo", "Niamh", "Owen", "Priya", "Quentin", "Rhiannon", "Sam", "Tomasz",
+]  # fmt: skip
+LAST = ["Adeyemi", "Brown", "Campbell", "Davies", "Evans", "Fraser", "Gill", "Hughes"]
+
+# Pages whose queries are counted: URL name, and whether it answers the 304 path.
+COUNTED = ["wallchart", "consensus", "workshop_state"]
+# Names the consensus page may have been given; the first that resolves is used.
+CONSENSUS_NAMES = ["consensus", "workshop_consensus", "consensus_page", "consensus_record"]
+
+
+def people(org: Organisation, prefix: str, n: int) -> list:
+    """``n`` members of ``org`` with unusable passwords: they sign in by session."""
+    users = User.objects.bulk_create(
+        User(
+            username=f"{prefix}-{i:02d}@bench.example",
+            email=f"{prefix}-{i:02d}@bench.example",
+            first_name=FIRST[i % len(FIRST)],
+            last_name=LAST[(i // len(FIRST)) % len(LAST)],
+            password=make_password(None),  # unusable, and no hashing to wait for
+        )
+        for i in range(n)
+    )
+    Membership.objects.bulk_create(
+        Membership(user=u, organisation=org, role=Role.MEMBER) for u in users
+    )
+    return users
+
+
+def facilitator(org: Organisation, prefix: str):
+    user = User.objects.create(
+        username=f"{prefix}-facilitator@bench.example",
+        email=f"{prefix}-facilitator@bench.example",
+        first_name="Fran",
+        last_name="Facilitator",
+        password=make_password(None),
+    )
+    Membership.objects.create(user=user, organisation=org, role=Role.FACILITATOR)
+    return user
+
+
+def signed_in(user) -> dict:
+    """A session for ``user`` written straight to the store, as a login would leave it."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    # The CSRF cookie holds the unmasked secret; the header may carry it as is.
+    return {"user": user.username, "session": session.session_key, "csrf": _get_new_csrf_string()}
+
+
+def url_or_none(names: list[str], **kwargs) -> tuple[str | None, str | None]:
+    for name in names:
+        try:
+            return name, reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return None, None
+
+
+def workshop_urls(workshop) -> dict:
+    kw = {"org": workshop.organisation.slug, "code": workshop.code}
+    urls = {}
+    for key, names in {
+        "workshop_detail": ["workshop_detail"],
+        "wallchart": ["wallchart"],
+        "workshop_state": ["workshop_state"],
+        "consensus": CONSENSUS_NAMES,
+        "report_pdf": ["report_pdf"],
+        "wallchart_pdf": ["wallchart_pdf"],
+    }.items():
+        _name, urls[key] = url_or_none(names, **kw)
+    return urls
+
+
+def submit_target(workshop, users) -> dict | None:
+    """Where a participant posts a rating, and the form fields; None until the flow exists."""
+    return None
+
+
+@transaction.atomic
+def seed() -> dict:
+    org = Organisation.objects.create(name="Benchmark Borough Council", slug="bench")
+    lead = facilitator(org, "bench")
+    members = people(org, "bench", 50)
+    wallchart = workshop_completed(
+        organisation=org, facilitator=lead, members=members, closed=False
+    )
+    # The submit benchmark: the same room at step 2, everyone past the explanation.
+    assess = WorkshopFactory(
+        organisation=org,
+        lead_facilitator=lead,
+        members=members,
+        title="Benchmark: assess individually",
+    )
+    Participant.objects.filter(workshop=assess).update(understood_at=timezone.now())
+    assess.step = Step.ASSESS
+    assess.save()
+    sessions = [signed_in(u) for u in members]
+    return {
+        "organisation": org.slug,
+        "facilitator": signed_in(lead),
+        "members": sessions,
+        "wallchart_workshop": {
+            "id": wallchart.pk,
+            "code": str(wallchart.code),
+            "participants": 50,
+            "urls": workshop_urls(wallchart),
+        },
+        "assess_workshop": {
+            "id": assess.pk,
+            "code": str(assess.code),
+            "urls": workshop_urls(assess),
+            "submit": submit_target(assess, members),
+        },
+    }
+
+
+def count(client: Client, url: str, **headers) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, secure=True, headers=headers)
+    return response.status_code, len(queries)
+
+
+def queries() -> dict:
+    """Queries per page for a room of 5 and a room of 50, rolled back afterwards."""
+    results: dict = {}
+    with transaction.atomic():
+        org = Organisation.objects.create(name="Query Count Council", slug="bench-queries")
+        lead = facilitator(org, "queries")
+        for n in (5, 50):
+            members = people(org, f"queries{n}", n)
+            workshop = workshop_completed(
+                organisation=org, facilitator=lead, members=members, closed=False
+            )
+            urls = workshop_urls(workshop)
+            for viewer_name, viewer in (("facilitator", lead), ("member", members[0])):
+                client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0])
+                client.force_login(viewer)
+                for key in ("wallchart", "consensus", "workshop_state"):
+                    url = urls[key]
+                    if url is None:
+                        continue
+                    client.get(url, secure=True)  # warm: content types, the model version
+                    status, q = count(client, url)
+                    results.setdefault(f"{key} ({viewer_name})", {})[n] = [status, q]
+                    if key == "workshop_state":
+                        etag = client.get(url, secure=True).headers.get("ETag")
+                        if etag:
+                            status, q = count(client, url, if_none_match=etag)
+                            results.setdefault(f"{key} 304 ({viewer_name})", {})[n] = [status, q]
+        transaction.set_rollback(True)
+    return results
+
+
+if __name__ == "__main__":
+    what = sys.argv[1] if len(sys.argv) > 1 else "seed"
+    out = {"seed": seed, "queries": queries}[what]()
+    json.dump(out, sys.stdout, indent=1, default=str)
