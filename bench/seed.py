@@ -20,6 +20,7 @@ their own with the same environment. Each prints one JSON document.
 import json
 import os
 import sys
+from importlib import import_module
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,7 +39,6 @@ from django.contrib.auth import (  # noqa: E402
     get_user_model,
 )
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -96,11 +96,11 @@ def facilitator(org: Organisation, prefix: str):
 
 def signed_in(user) -> dict:
     """A session for ``user`` written straight to the store, as a login would leave it."""
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
+    session.save()
     # The CSRF cookie holds the unmasked secret; the header may carry it as is.
     return {"user": user.username, "session": session.session_key, "csrf": _get_new_csrf_string()}
 
