@@ -65,7 +65,6 @@ def bench_env(args) -> dict:
             "PDF_CACHE_DIR": str(OUT / "pdf-cache"),
             "MEDIA_ROOT": str(OUT / "media"),
             "LOG_LEVEL": "WARNING",
-            "AXES_ENABLED": "false",
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -333,6 +332,24 @@ def pdf_timings(seed: dict, base: str, args) -> dict:
     return out
 
 
+def floor(env: dict, args, seed: dict) -> dict:
+    """The floor experiments, on a server of their own so the main figures use the real URLs."""
+    env = dict(env, DJANGO_SETTINGS_MODULE="floor_settings", PYTHONPATH=str(BENCH / "floor"))
+    code = seed["wallchart_workshop"]["code"]
+    out = {}
+    with Server(env, args.port, args.workers[0]):
+        out["healthz"] = wrk(
+            "floor-healthz", args, args.port, seed["members"], [{"path": "/healthz"}]
+        )
+        for name in list(FLOOR_LABELS)[1:]:  # the views of bench/floor/floor_urls.py
+            path = f"/floor/{name}/{seed['organisation']}/{code}"
+            status, headers, _, _ = fetch(f"http://127.0.0.1:{args.port}", path, seed["members"][0])
+            check(status == 200, f"floor {name} answered {status}")
+            req = [{"path": path, "headers": {"If-None-Match": headers["ETag"]}}]
+            out[name] = wrk(f"floor-{name}", args, args.port, seed["members"], req)
+    return out
+
+
 # --- the report -------------------------------------------------------------------------------
 
 
@@ -375,6 +392,18 @@ LABELS = {
     "state_200": "state poll, changed (200)",
     "wallchart": "wall chart page",
     "submit": "assessment submit (POST)",
+}
+
+
+FLOOR_LABELS = {
+    "healthz": "`/healthz`: no database, no session",
+    "one_sql_no_session": "one SQL statement, no session (not a real option: no auth)",
+    "session_user": "session + user (Django's two ORM queries), nothing else",
+    "session_user_membership": "session + user + membership",
+    "organisation_view_workshop_get": "`organisation_view` + `workshop_get` (4 ORM queries)",
+    "organisation_view_values_list": "`organisation_view` + the revision via `values_list`",
+    "cached_auth_orm": "authorisation cached 10 s per process + revision via ORM",
+    "cached_auth_sql": "authorisation cached 10 s per process + revision via one SQL",
 }
 
 
@@ -436,6 +465,21 @@ def render(results: dict) -> str:
     for target, measured, met in results["targets"]:
         lines.append(f"| {target} | {measured} | {'yes' if met else '**no**'} |")
 
+    if results.get("floor"):
+        fl = results["floor"]
+        lines += [
+            "",
+            "The floor of an authenticated 304 poll (`bench/floor/`, served on its own, same "
+            "settings; each answers 304):",
+            "",
+            "| what the poll does | requests/s | × trivial view | p95 |",
+            "|---|---:|---:|---:|",
+        ]
+        for name, r in fl.items():
+            lines.append(
+                f"| {FLOOR_LABELS.get(name, name)} | {r['rps']:,.0f} "
+                f"| {ratio(r['rps'], fl['healthz']['rps'])} | {ms(r['p95_us'])} |"
+            )
     if results.get("workers"):
         lines += [
             "",
@@ -526,6 +570,11 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated scenarios to run (default: all)")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/README.md")
     parser.add_argument(
+        "--no-floor",
+        action="store_true",
+        help="skip the floor experiments (bench/floor/: what an authenticated poll costs at least)",
+    )
+    parser.add_argument(
         "--profile",
         help="record a py-spy flame graph of the workers during this scenario "
         "(bench/out/profile-<scenario>.svg)",
@@ -592,6 +641,8 @@ def main() -> None:
             for k, v in results["load"].items()
             if k in ("healthz", "state_304", "wallchart", "submit") and v
         }
+    if not args.no_floor and (not only or "floor" in only):
+        results["floor"] = floor(env, args, seed)
     if not only or "queries" in only:
         log("queries per page at 5 and 50 participants")
         results["queries"] = django_side(env, "queries")
