@@ -204,8 +204,8 @@ def write_scenario(path: Path, host: str, people: list[dict], requests: list[dic
     lines.append("  requests = {")
     for r in requests:
         parts = [f"path = {lua_str(r['path'])}", f"method = {lua_str(r.get('method', 'GET'))}"]
-        if r.get("body") is not None:
-            parts.append(f"body = {lua_str(r['body'])}")
+        if r.get("data") is not None:
+            parts.append(f"body = {lua_str(urlencode(r['data'], doseq=True))}")
         if r.get("headers"):
             hs = ", ".join(f"[{lua_str(k)}] = {lua_str(v)}" for k, v in r["headers"].items())
             parts.append(f"headers = {{{hs}}}")
@@ -215,7 +215,7 @@ def write_scenario(path: Path, host: str, people: list[dict], requests: list[dic
     path.write_text("\n".join(lines) + "\n")
 
 
-def wrk(name: str, args, port: int, people: list[dict], requests: list[dict]) -> dict:
+def wrk(name: str, args, port: int, people: list[dict], requests: list[dict], pace_ms=None) -> dict:
     host = f"127.0.0.1:{port}"
     scenario = OUT / f"scenario-{name}.lua"
     result = OUT / f"wrk-{name}.json"
@@ -239,6 +239,78 @@ def wrk(name: str, args, port: int, people: list[dict], requests: list[dict]) ->
         f"p95 {r['p95_us'] / 1000:.1f} ms, statuses {r['statuses']}, errors {r['errors']}"
     )
     return r
+
+
+def summarise(times: list[float], statuses: dict) -> dict:
+    times.sort()
+    ok = sum(v for k, v in statuses.items() if 200 <= int(k) < 400)
+    r = {
+        "requests": len(times),
+        "p50_us": times[int(0.50 * len(times))] * 1e6,
+        "p95_us": times[min(len(times) - 1, int(0.95 * len(times)))] * 1e6,
+        "max_us": times[-1] * 1e6,
+        "statuses": statuses,
+        "bad": len(times) - ok,
+    }
+    log(f"  p50 {r['p50_us'] / 1000:.1f} ms, p95 {r['p95_us'] / 1000:.1f} ms, {statuses}")
+    return r
+
+
+def paced(name: str, base, people, requests, pace_ms: int, duration: int) -> dict:
+    """Each person polls every ``pace_ms`` on average, as their open page does.
+
+    In Python threads rather than wrk: wrk counts the pause of its ``delay()``
+    in the latency when the server closes the connection, as gunicorn's sync
+    workers do.
+    """
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    log(f"paced {name}: {len(people)} people, every {pace_ms} ms on average, {duration} s")
+    times, statuses = [], {}
+    deadline = time.monotonic() + duration
+
+    def person(i: int):
+        r = requests[i % len(requests)]
+        time.sleep(random.uniform(0, pace_ms / 1000))  # pages were opened at different moments
+        while time.monotonic() < deadline:
+            status, _, _, seconds = fetch(base, r["path"], people[i], headers=r.get("headers"))
+            times.append(seconds)
+            statuses[str(status)] = statuses.get(str(status), 0) + 1
+            time.sleep(random.uniform(pace_ms / 2000, pace_ms * 3 / 2000))
+
+    with ThreadPoolExecutor(len(people)) as pool:
+        list(pool.map(person, range(len(people))))
+    return summarise(times, statuses)
+
+
+def burst(name: str, base: str, people: list[dict], requests: list[dict], rounds: int) -> dict:
+    """Everyone at once: the facilitator says "now", and the whole room clicks.
+
+    Each round, one thread per person waits at a barrier, then sends one request;
+    the round ends when the last answer is in. Latencies are per request, from
+    the moment all are released.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    times, statuses = [], {}
+    log(f"burst {name}: {len(people)} at once, {rounds} rounds")
+    for round_ in range(rounds):
+        gate = Barrier(len(people))
+
+        def one(i: int, round_=round_, gate=gate):
+            r = requests[(i + round_ * len(people)) % len(requests)]
+            gate.wait()
+            status, _, _, seconds = fetch(base, r["path"], people[i], data=r.get("data"))
+            return status, seconds
+
+        with ThreadPoolExecutor(len(people)) as pool:
+            for status, seconds in pool.map(one, range(len(people))):
+                times.append(seconds)
+                statuses[str(status)] = statuses.get(str(status), 0) + 1
+        time.sleep(0.5)
+    return summarise(times, statuses)
 
 
 # --- the scenarios ----------------------------------------------------------------------------
@@ -273,8 +345,7 @@ def load_scenarios(seed: dict, base: str) -> dict[str, list[dict] | None]:
     submit = seed["assess_workshop"]["submit"]
     if submit:
         reqs = [
-            {"path": s["path"], "method": "POST", "body": urlencode(s["data"], doseq=True)}
-            for s in submit["requests"]
+            {"path": s["path"], "method": "POST", "data": s["data"]} for s in submit["requests"]
         ]
         status, *_ = fetch(
             base, submit["requests"][0]["path"], person, data=submit["requests"][0]["data"]
@@ -329,6 +400,19 @@ def pdf_timings(seed: dict, base: str, args) -> dict:
             "cached_max": max(cacheds),
             "bytes": len(body),
         }
+    return out
+
+
+def room(scenarios: dict, seed: dict, base: str, args) -> dict:
+    """What the room itself does, rather than 50 connections flat out."""
+    people, out = seed["members"], {}
+    if scenarios.get("state_304"):
+        out["poll"] = paced(
+            "poll", base, people, scenarios["state_304"], args.poll_ms, args.duration
+        )
+    for name in ("wallchart", "submit"):
+        if scenarios.get(name):
+            out[name] = burst(name, base, people, scenarios[name], args.burst_rounds)
     return out
 
 
@@ -465,6 +549,30 @@ def render(results: dict) -> str:
     for target, measured, met in results["targets"]:
         lines.append(f"| {target} | {measured} | {'yes' if met else '**no**'} |")
 
+    if results.get("room"):
+        rm = results["room"]
+        lines += [
+            "",
+            "A room of 50, as it behaves (not flat out): every open page polls every "
+            f"{a.get('poll_ms', 1500) / 1000:g} s on average; everyone opens the wall chart, or "
+            "submits, at the same moment (the facilitator says “now”), "
+            f"{a.get('burst_rounds', 5)} times:",
+            "",
+            "| a room of 50 | requests | p50 | p95 | max | errors |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        room_labels = {
+            "poll": "50 open pages polling, nothing changing (304)",
+            "wallchart": "50 open the wall chart at once",
+            "submit": "50 submit a rating at once",
+        }
+        for key, label in room_labels.items():
+            r = rm.get(key)
+            if r:
+                lines.append(
+                    f"| {label} | {r['requests']:,} | {ms(r['p50_us'])} | {ms(r['p95_us'])} "
+                    f"| {ms(r['max_us'])} | {r['bad']} |"
+                )
     if results.get("floor"):
         fl = results["floor"]
         lines += [
@@ -567,6 +675,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--pdf-rounds", type=int, default=3)
+    parser.add_argument(
+        "--poll-ms", type=int, default=1500, help="the live page's poll interval, on average"
+    )
+    parser.add_argument("--burst-rounds", type=int, default=5)
     parser.add_argument("--only", help="comma-separated scenarios to run (default: all)")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/README.md")
     parser.add_argument(
@@ -602,6 +714,8 @@ def main() -> None:
             "threads": args.threads,
             "connections": args.connections,
             "duration": args.duration,
+            "poll_ms": args.poll_ms,
+            "burst_rounds": args.burst_rounds,
         },
         "load": {},
         "pdfs": {},
@@ -626,6 +740,8 @@ def main() -> None:
             results["load"][name] = wrk(name, args, args.port, seed["members"], reqs)
             if spy:
                 spy.wait()
+        if not only or "room" in only:
+            results["room"] = room(scenarios, seed, base, args)
         if not only or "pdf" in only:
             log("PDFs: cold and cached")
             results["pdfs"] = pdf_timings(seed, base, args)
