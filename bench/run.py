@@ -372,7 +372,15 @@ def bump_revision(database_url: str, workshop_id: int) -> None:
 
 
 def pdf_timings(seed: dict, base: str, args) -> dict:
-    """Cold = the first download after the workshop changed; cached = the next one."""
+    """Cold = the first download after the workshop changed; cached = the next ones.
+
+    First, every worker is asked at once (a sync worker takes one request at a
+    time, so each gets one): the first PDF in a fresh worker also starts the
+    browser kaleido exports the charts with. Then ``pdf_rounds`` rounds of:
+    bump the revision, download once (rendered), download three more times.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     person = seed["members"][0]
     workshop = seed["wallchart_workshop"]
     out = {}
@@ -381,21 +389,27 @@ def pdf_timings(seed: dict, base: str, args) -> dict:
         if not url:
             out[key] = None
             continue
+
+        def get(_=None, url=url, key=key):
+            status, headers, body, seconds = fetch(base, url, person)
+            check(status == 200 and body[:5] == b"%PDF-", f"{key} answered {status}")
+            return body, seconds
+
+        bump_revision(args.database_url, workshop["id"])
+        with ThreadPoolExecutor(args.workers[0]) as pool:
+            first = max(seconds for _, seconds in pool.map(get, range(args.workers[0])))
+        log(f"  {key}: first after start {first:.2f} s")
         colds, cacheds = [], []
         for _ in range(args.pdf_rounds):
             bump_revision(args.database_url, workshop["id"])
-            status, headers, body, cold = fetch(base, url, person)
-            check(status == 200 and body[:5] == b"%PDF-", f"{key} answered {status}")
-            for _ in range(3):
-                status, _, body2, cached = fetch(base, url, person)
-                check(status == 200 and body2[:5] == b"%PDF-", f"{key} cached answered {status}")
-                cacheds.append(cached)
+            body, cold = get()
             colds.append(cold)
+            cacheds += [get()[1] for _ in range(3)]
             log(f"  {key}: cold {cold:.2f} s, cached {min(cacheds[-3:]) * 1000:.1f} ms")
         out[key] = {
-            "first": colds[0],  # may include starting kaleido's browser in this worker
-            "cold_median": statistics.median(colds[1:] or colds),
-            "cold_max": max(colds[1:] or colds),
+            "first": first,
+            "cold_median": statistics.median(colds),
+            "cold_max": max(colds),
             "cached_median": statistics.median(cacheds),
             "cached_max": max(cacheds),
             "bytes": len(body),
@@ -520,7 +534,7 @@ def render(results: dict) -> str:
         "× ceiling: requests/s as a fraction of the trivial view's; "
         "latencies as a multiple of its.",
         "",
-        "| PDF | first in a fresh worker | cold (median / max) | cached (median / max) | size |",
+        "| PDF | first after start | cold (median / max) | cached (median / max) | size |",
         "|---|---:|---:|---:|---:|",
     ]
     for key, label in (("report_pdf", "report"), ("wallchart_pdf", "wall chart")):
@@ -625,7 +639,7 @@ def targets(results: dict) -> list[tuple[str, str, bool | None]]:
         out.append(
             (
                 "report PDF cold < 3 s",
-                f"{p['cold_max']:.2f} s (first in a fresh worker {p['first']:.2f} s)",
+                f"{p['cold_max']:.2f} s (first after start {p['first']:.2f} s)",
                 p["cold_max"] < 3,
             )
         )
