@@ -85,7 +85,7 @@ def figure_spread(rows: list[dict]) -> go.Figure:
                 hovertemplate=f"%{{y}}: %{{x}} at {label}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(
         title_text="Number of people", dtick=1, gridcolor="#e5e5e5", rangemode="tozero"
     )

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from assessments.views import live
+
+urlpatterns = [
+    path("wallchart/", live.wallchart, name="wallchart"),
+    path("state/", live.workshop_state, name="workshop_state"),
+]

@@ -1,0 +1,259 @@
+"""The live wall chart and the state endpoint every open workshop page polls.
+
+Stateless HTTP, so that it works behind any load balancer with several app
+servers and nothing else: each page polls ``state/`` every second with the
+ETag it last saw. An unchanged workshop answers 304 after one SQL statement
+(see ``_unchanged``); a changed one answers the server-rendered regions the
+page asked for, so the page and the poll show the same HTML.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotModified,
+    JsonResponse,
+)
+from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET
+
+from assessments import charts
+from assessments.access import OrganisationRequest, organisation_view, workshop_get
+from assessments.models import Step, Workshop
+from assessments.selectors import workshops as selectors
+from model_content.models import Stage
+
+# The regions a page may ask the state endpoint for.
+REGIONS = ("stepper", "progress", "grid", "charts")
+
+
+# ---------------------------------------------------------------- the 304 path
+
+AUTHORISED_FOR = 10.0  # seconds
+
+
+@dataclass(frozen=True)
+class _Authorised:
+    user_id: int
+    workshop_id: int
+    until: float
+
+
+# Per process: this session was allowed to read this workshop a moment ago.
+# Measured (bench/README.md): loading the session, user and membership through
+# the ORM on every poll caps the 304 at a seventh of a trivial view; with this,
+# a 304 is one SQL statement. A stale entry can only tell a person whose access
+# was withdrawn in the last few seconds that nothing changed: every 200 goes
+# through the full checks below.
+_authorised: dict[tuple[str, str, str], _Authorised] = {}
+
+
+def _etag(revision: int, user_id: int, regions: str) -> str:
+    return f'W/"{revision}-{user_id}-{regions}"'
+
+
+def _unchanged(request: HttpRequest, org: str, code) -> HttpResponse | None:
+    if_none_match = request.headers.get("If-None-Match")
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not if_none_match or not session_key:
+        return None
+    entry = _authorised.get((session_key, org, str(code)))
+    if entry is None or entry.until < time.monotonic():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT revision FROM assessments_workshop WHERE id = %s", [entry.workshop_id]
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    etag = _etag(row[0], entry.user_id, _regions_param(request))
+    if etag != if_none_match:
+        return None
+    return HttpResponseNotModified(headers={"ETag": etag, "Cache-Control": "private, no-cache"})
+
+
+def _regions_param(request: HttpRequest) -> str:
+    return request.GET.get("r", "")
+
+
+def _remember(request: HttpRequest, org: str, code, workshop: Workshop) -> None:
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
+        return
+    if len(_authorised) > 10_000:  # bound the memory of a long-running worker
+        _authorised.clear()
+    _authorised[(session_key, org, str(code))] = _Authorised(
+        user_id=request.user.pk,
+        workshop_id=workshop.pk,
+        until=time.monotonic() + AUTHORISED_FOR,
+    )
+
+
+# ---------------------------------------------------------------- context
+
+
+def wallchart_context(request: OrganisationRequest, workshop: Workshop) -> dict:
+    """Everything the grid and the charts show; a fixed number of queries."""
+    role = selectors.workshop_role(
+        workshop=workshop, user=request.user, membership_role=request.membership.role
+    )
+    barriers = selectors.workshop_barriers(workshop)
+    progress = {p.barrier.pk: p for p in selectors.workshop_progress(workshop, barriers)}
+    spreads = selectors.ratings_revealed(workshop, barriers)
+    outcomes = {o.barrier.pk: o for o in selectors.workshop_outcome(workshop, barriers)}
+    rows = []
+    for barrier in barriers:
+        outcome = outcomes[barrier.pk]
+        spread = spreads.get(barrier.pk) if spreads is not None else None
+        cells = []
+        consensus = outcome.consensus.stage if outcome.consensus else None
+        target = outcome.target.stage if outcome.target else None
+        previous = outcome.previous_consensus.stage if outcome.previous_consensus else None
+        for cell in barrier.stages.all():
+            cells.append(
+                {
+                    "cell": cell,
+                    "markers": spread.ratings_at(cell.stage) if spread else [],
+                    "count": spread.counts.get(cell.stage, 0) if spread else None,
+                    "is_consensus": cell.stage == consensus,
+                    "is_target": cell.stage == target and target != consensus,
+                    "is_previous": cell.stage == previous,
+                    "step_to_target": _step_direction(consensus, target, cell.stage),
+                }
+            )
+        rows.append(
+            {
+                "barrier": barrier,
+                "cells": cells,
+                "progress": progress[barrier.pk],
+                "spread": spread,
+                "outcome": outcome,
+            }
+        )
+    figures = {}
+    if spreads is not None:
+        figures["spread"] = charts.figure_json(
+            charts.figure_spread(charts.spread_rows(spreads, barriers))
+        )
+    outcome_list = [outcomes[b.pk] for b in barriers]
+    if any(o.consensus or o.target for o in outcome_list):
+        figures["consensus_target"] = charts.figure_json(
+            charts.figure_consensus_target(charts.outcome_rows(outcome_list))
+        )
+    return {
+        "workshop": workshop,
+        "role": role,
+        "rows": rows,
+        "stages": Stage.choices,
+        "revealed": spreads is not None,
+        "has_previous": workshop.previous_id is not None,
+        "figures": figures,
+    }
+
+
+def _step_direction(consensus: str | None, target: str | None, stage: str) -> str:
+    """'start', 'through' or 'end' where the consensus-to-target arrow crosses this cell."""
+    if not consensus or not target or consensus == target:
+        return ""
+    a, b, here = Stage.position(consensus), Stage.position(target), Stage.position(stage)
+    low, high = min(a, b), max(a, b)
+    if here == a:
+        return "start"
+    if here == b:
+        return "end"
+    if low < here < high:
+        return "through"
+    return ""
+
+
+def _step_context(workshop: Workshop, role) -> dict:
+    step_context = getattr(selectors, "step_context", None)
+    if step_context is None:
+        return {"workshop": workshop, "role": role}
+    return step_context(workshop=workshop, role=role)
+
+
+def _workshop_url(request: OrganisationRequest, workshop: Workshop) -> str:
+    try:
+        return reverse(
+            "workshop_detail", kwargs={"org": request.organisation.slug, "code": workshop.code}
+        )
+    except NoReverseMatch:
+        return reverse(
+            "wallchart", kwargs={"org": request.organisation.slug, "code": workshop.code}
+        )
+
+
+# ---------------------------------------------------------------- views
+
+
+@require_GET
+@organisation_view()
+def wallchart(request: OrganisationRequest, code) -> HttpResponse:
+    workshop = workshop_get(request, code)
+    context = wallchart_context(request, workshop)
+    context["projector"] = request.GET.get("projector") == "1"
+    context["workshop_url"] = _workshop_url(request, workshop)
+    return render(request, "live/wallchart.html", context)
+
+
+@require_GET
+def workshop_state(request: HttpRequest, org: str, code) -> HttpResponse:
+    return _unchanged(request, org, code) or _workshop_state(request, org=org, code=code)
+
+
+@organisation_view()
+def _workshop_state(request: OrganisationRequest, code) -> HttpResponse:
+    asked = [r for r in _regions_param(request).split(",") if r]
+    if any(r not in REGIONS for r in asked):
+        return HttpResponseBadRequest(f"Unknown region. Known: {', '.join(REGIONS)}.")
+    workshop = workshop_get(request, code)
+    _remember(request, request.organisation.slug, code, workshop)
+    etag = _etag(workshop.revision, request.user.pk, _regions_param(request))
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponseNotModified(headers=headers)
+
+    regions = {}
+    role = selectors.workshop_role(
+        workshop=workshop, user=request.user, membership_role=request.membership.role
+    )
+    if "stepper" in asked or "progress" in asked:
+        step = _step_context(workshop, role)
+        for name in ("stepper", "progress"):
+            if name in asked:
+                regions[name] = _render_optional(f"workshops/_{name}.html", step, request)
+    if "grid" in asked or "charts" in asked:
+        chart = wallchart_context(request, workshop)
+        if "grid" in asked:
+            regions["grid"] = render_to_string("live/_grid.html", chart, request)
+        if "charts" in asked:
+            regions["charts"] = render_to_string("live/_charts.html", chart, request)
+    return JsonResponse(
+        {
+            "revision": workshop.revision,
+            "step": workshop.step,
+            "step_label": Step(workshop.step).label,
+            "step_url": _workshop_url(request, workshop),
+            "regions": regions,
+        },
+        headers=headers,
+    )
+
+
+def _render_optional(template: str, context: dict, request) -> str:
+    try:
+        return render_to_string(template, context, request)
+    except TemplateDoesNotExist:
+        return ""

@@ -1,0 +1,107 @@
+"""The live state endpoint: 304 when nothing changed, regions when it did, no secret leaks."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.views import live
+from tests.builders import evidence_text, workshop_rated
+from tests.factories import MembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _forget_authorisations():
+    live._authorised.clear()
+    yield
+    live._authorised.clear()
+
+
+def state_url(workshop, regions="grid,charts"):
+    url = reverse(
+        "workshop_state", kwargs={"org": workshop.organisation.slug, "code": workshop.code}
+    )
+    return f"{url}?r={regions}" if regions else url
+
+
+def test_an_unchanged_workshop_answers_304_with_the_same_etag(client_for, alice, workshop):
+    client = client_for(alice)
+    first = client.get(state_url(workshop))
+    assert first.status_code == 200
+    assert first["Cache-Control"] == "private, no-cache"
+    again = client.get(state_url(workshop), headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+
+
+def test_a_change_to_the_workshop_answers_200_with_the_new_revision(client_for, alice, workshop):
+    client = client_for(alice)
+    first = client.get(state_url(workshop))
+    workshop.revision += 1
+    workshop.save(update_fields=["revision"])
+    changed = client.get(state_url(workshop), headers={"if-none-match": first["ETag"]})
+    assert changed.status_code == 200
+    assert changed.json()["revision"] == workshop.revision
+    assert "grid" in changed.json()["regions"]
+
+
+def test_an_unknown_region_is_a_bad_request(client_for, alice, workshop):
+    response = client_for(alice).get(state_url(workshop, "grid,secrets"))
+    assert response.status_code == 400
+
+
+def test_before_the_reveal_nobody_sees_anothers_rating_in_the_state(
+    client_for, northshire, alice, bob, carol, team
+):
+    workshop = workshop_rated(
+        organisation=northshire, facilitator=alice, members=team, revealed=False
+    )
+    secret = evidence_text(bob, workshop.barriers.get(slug="learning"))
+    for person in (alice, carol):
+        body = client_for(person).get(state_url(workshop, "stepper,progress,grid,charts"))
+        assert body.status_code == 200
+        text = body.content.decode()
+        assert secret not in text
+        assert "4 of 4 have rated" in text
+        assert 'class="marker"' not in text
+
+
+def _poll_queries(client, workshop) -> tuple[int, int]:
+    first = client.get(state_url(workshop))
+    with CaptureQueriesContext(connection) as unchanged:
+        response = client.get(state_url(workshop), headers={"if-none-match": first["ETag"]})
+    assert response.status_code == 304
+    workshop.revision += 1
+    workshop.save(update_fields=["revision"])
+    with CaptureQueriesContext(connection) as changed:
+        assert client.get(state_url(workshop)).status_code == 200
+    return len(unchanged), len(changed)
+
+
+def test_the_poll_costs_the_same_queries_for_5_and_for_50_participants(
+    client_for, northshire, alice
+):
+    counts = []
+    for size in (5, 50):
+        members = [UserFactory() for _ in range(size)]
+        for m in members:
+            MembershipFactory(user=m, organisation=northshire)
+        workshop = workshop_rated(organisation=northshire, facilitator=alice, members=members)
+        live._authorised.clear()
+        counts.append(_poll_queries(client_for(alice), workshop))
+    assert counts[0] == counts[1]
+    # Unchanged: the revision, one statement.
+    assert counts[0][0] == 1
+
+
+def test_another_organisations_workshop_is_not_found(client_for, mallory, workshop):
+    assert client_for(mallory).get(state_url(workshop)).status_code == 404
+
+
+def test_a_remembered_session_still_gets_404_for_another_organisations_workshop(
+    client_for, alice, mallory, workshop
+):
+    client = client_for(alice)
+    etag = client.get(state_url(workshop))["ETag"]
+    client.force_login(mallory)  # a new session key: nothing remembered for it
+    response = client.get(state_url(workshop), headers={"if-none-match": etag})
+    assert response.status_code == 404
