@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from assessments.views import reports
+
+urlpatterns = [
+    path("wallchart.pdf", reports.wallchart_pdf, name="wallchart_pdf"),
+    path("report.pdf", reports.report_pdf, name="report_pdf"),
+]

@@ -1,0 +1,125 @@
+"""Rendering the two PDFs of a workshop with WeasyPrint.
+
+Both are tagged PDF/UA-1 documents with the language and title set, as UK
+public bodies must publish accessible documents. Nothing is fetched from
+the network while rendering: stylesheets are inlined, fonts are the
+system's, charts are SVG made here.
+
+Secrecy: the context comes from the same selectors as the pages, so before
+the reveal no PDF carries an individual rating or evidence.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from assessments import charts
+from assessments.models import Workshop
+from assessments.pdf.cache import cached_pdf
+from assessments.pdf.charts import figure_svg
+from assessments.selectors import workshops as selectors
+from model_content.models import Stage
+
+KINDS = ("wallchart", "report")
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "reports"
+
+
+def pdf_for(*, workshop: Workshop, kind: str) -> bytes:
+    """The PDF ``kind`` of ``workshop``, rendered once per revision."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    return cached_pdf(workshop=workshop, kind=kind, render=lambda: pdf_render(workshop, kind))
+
+
+def pdf_filename(workshop: Workshop, kind: str) -> str:
+    name = "wall-chart" if kind == "wallchart" else "report"
+    return (
+        f"{workshop.organisation.slug}-{slugify(workshop.title)[:60]}-"
+        f"{workshop.date:%Y-%m-%d}-{name}.pdf"
+    )
+
+
+def pdf_render(workshop: Workshop, kind: str) -> bytes:
+    context = document_context(workshop, with_charts=kind == "report")
+    context["stylesheet"] = (TEMPLATES / f"{kind}.css").read_text(encoding="utf-8")
+    html = render_to_string(f"reports/{kind}.html", context)
+    # Only local files and inline data: a PDF must never reach the network.
+    fetcher = URLFetcher(allowed_protocols={"file", "data"})
+    return HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher).write_pdf(
+        pdf_variant="pdf/ua-1", uncompressed_pdf=False
+    )
+
+
+def document_context(workshop: Workshop, *, with_charts: bool) -> dict:
+    barriers = selectors.workshop_barriers(workshop)
+    participants = selectors.participants_of(workshop)
+    spreads = selectors.ratings_revealed(workshop, barriers)
+    outcomes = selectors.workshop_outcome(workshop, barriers)
+    progress = {p.barrier.pk: p for p in selectors.workshop_progress(workshop, barriers)}
+    sections = []
+    for barrier, outcome in zip(barriers, outcomes, strict=True):
+        spread = spreads.get(barrier.pk) if spreads is not None else None
+        cells = {cell.stage: cell for cell in barrier.stages.all()}
+        sections.append(
+            {
+                "barrier": barrier,
+                "outcome": outcome,
+                "spread": spread,
+                "progress": progress[barrier.pk],
+                "stage_rows": [
+                    {
+                        "value": value,
+                        "label": label,
+                        "cell": cells.get(value),
+                        "count": spread.counts.get(value, 0) if spread else None,
+                        "ratings": spread.ratings_at(value) if spread else [],
+                        "is_consensus": bool(
+                            outcome.consensus and outcome.consensus.stage == value
+                        ),
+                        "is_target": bool(outcome.target and outcome.target.stage == value),
+                    }
+                    for value, label in Stage.choices
+                ],
+                "challenges": [
+                    (r, c)
+                    for r in (spread.ratings if spread else [])
+                    for c in r.rating.challenges.all()
+                ],
+            }
+        )
+    figures = {}
+    if with_charts:
+        if any(o.consensus or o.target for o in outcomes):
+            figures["consensus_target"] = _svg_data_uri(
+                charts.figure_consensus_target(charts.outcome_rows(outcomes)), width=900
+            )
+        if spreads is not None:
+            figures["spread"] = _svg_data_uri(
+                charts.figure_spread(charts.spread_rows(spreads, barriers)), width=900
+            )
+    return {
+        "workshop": workshop,
+        "organisation": workshop.organisation,
+        "version_label": workshop.model_version.label,
+        "facilitators": [workshop.lead_facilitator, *workshop.co_facilitators.all()],
+        "participants": participants,
+        "revealed": spreads is not None,
+        "sections": sections,
+        "stages": Stage.choices,
+        "previous": workshop.previous,
+        "previous_actions": selectors.previous_actions(workshop),
+        "figures": figures,
+    }
+
+
+def _svg_data_uri(fig, *, width: int) -> str | None:
+    svg = figure_svg(fig, width=width)
+    if svg is None:
+        return None
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

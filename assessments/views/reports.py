@@ -1,0 +1,27 @@
+from django.http import HttpResponse
+from django.views.decorators.http import require_GET
+
+from assessments.access import OrganisationRequest, organisation_view, workshop_get
+from assessments.pdf.render import pdf_filename, pdf_for
+
+
+def _download(request: OrganisationRequest, code, kind: str) -> HttpResponse:
+    workshop = workshop_get(request, code)
+    response = HttpResponse(pdf_for(workshop=workshop, kind=kind), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(workshop, kind)}"'
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_GET
+@organisation_view()
+def wallchart_pdf(request: OrganisationRequest, code) -> HttpResponse:
+    """The A3 wall chart, for facilitators, members and viewers of the organisation."""
+    return _download(request, code, "wallchart")
+
+
+@require_GET
+@organisation_view()
+def report_pdf(request: OrganisationRequest, code) -> HttpResponse:
+    """The chief executive's report, A4."""
+    return _download(request, code, "report")

@@ -1,0 +1,191 @@
+"""The two PDFs: what a chief executive takes to the board, checked as text and as pages."""
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils.text import slugify
+from pypdf import PdfReader
+
+from assessments.models import Rating
+from assessments.pdf import cache as pdf_cache
+from assessments.pdf import render as pdf_render
+from tests.builders import evidence_text, series_of_two, workshop_rated
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "pdf"
+
+
+@pytest.fixture(autouse=True)
+def _pdf_cache(settings, tmp_path):
+    settings.PDF_CACHE_DIR = tmp_path / "pdf-cache"
+
+
+def pdf_url(workshop, kind):
+    name = "wallchart_pdf" if kind == "wallchart" else "report_pdf"
+    return reverse(name, kwargs={"org": workshop.organisation.slug, "code": workshop.code})
+
+
+def text_of(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def save_pages(data: bytes, name: str, first: int = 1, last: int = 3) -> None:
+    """PNGs of the first pages, to look at (test-artifacts/pdf/)."""
+    if not shutil.which("pdftoppm"):
+        return
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdf = ARTIFACTS / f"{name}.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(  # noqa: S603
+        [  # noqa: S607
+            "pdftoppm",
+            "-r",
+            "60",
+            "-png",
+            "-f",
+            str(first),
+            "-l",
+            str(last),
+            str(pdf),
+            str(ARTIFACTS / name),
+        ],
+        check=True,
+    )
+
+
+@pytest.fixture
+def series(northshire, alice, team):
+    return series_of_two(organisation=northshire, facilitator=alice, members=team)
+
+
+def test_the_report_carries_the_outcome_actions_and_the_previous_actions_status(
+    client_for, series, vic
+):
+    earlier, current = series
+    response = client_for(vic).get(pdf_url(current, "report"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    title = slugify(current.title)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="northshire-{title}-{current.date:%Y-%m-%d}-report.pdf"'
+    )
+    data = response.content
+    save_pages(data, "report", 1, 6)
+    text = flat(text_of(data))
+    for barrier in current.barriers.all():
+        assert barrier.name in text
+    for stage in ("Starting", "Developing", "Consolidating"):
+        assert stage in text
+    assert "Consensus: Developing." in text
+    assert "Target: Consolidating." in text
+    for action in current.actions.select_related("responsible", "accountable"):
+        assert flat(action.description) in text
+        assert action.responsible_display in text
+        assert action.accountable_display in text
+        assert f"{action.due_on:%-d %B %Y}" in text
+    assert f"{current.reassess_on:%-d %B %Y}" in text
+    for status in ("Done", "In progress", "Dropped", "Not started"):
+        assert status in text
+    assert "Since the previous workshop" in text
+    assert "From Starting to Developing" in text
+
+
+def test_the_wall_chart_is_one_a3_landscape_page(client_for, series, alice):
+    _earlier, current = series
+    data = client_for(alice).get(pdf_url(current, "wallchart")).content
+    save_pages(data, "wallchart", 1, 1)
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (1191, 842)
+    text = flat(text_of(data))
+    assert "Consensus" in text and "Target" in text
+    assert "be clear about what you want for the organisation;" in text
+
+
+@pytest.mark.parametrize("kind", ["wallchart", "report"])
+def test_both_pdfs_are_tagged_with_language_and_title(client_for, series, alice, kind):
+    _earlier, current = series
+    reader = PdfReader(io.BytesIO(client_for(alice).get(pdf_url(current, kind)).content))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"]
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en-GB"
+    assert current.title in reader.metadata.title
+
+
+def test_before_the_reveal_no_pdf_shows_a_rating_or_evidence(
+    client_for, northshire, alice, bob, team
+):
+    workshop = workshop_rated(
+        organisation=northshire, facilitator=alice, members=team, revealed=False
+    )
+    secret = evidence_text(bob, workshop.barriers.get(slug="leadership"))
+    for kind in ("wallchart", "report"):
+        text = flat(text_of(client_for(alice).get(pdf_url(workshop, kind)).content))
+        assert secret not in text
+        assert "Evidence of" not in text
+        assert "4 of 4 have rated" in text
+        assert "(BE" not in text and "BE," not in text
+
+
+def test_a_second_download_of_an_unchanged_workshop_renders_nothing(
+    client_for, series, alice, monkeypatch
+):
+    _earlier, current = series
+    calls = []
+    real = pdf_render.pdf_render
+    monkeypatch.setattr(pdf_render, "pdf_render", lambda w, k: calls.append(k) or real(w, k))
+    client = client_for(alice)
+    first = client.get(pdf_url(current, "wallchart")).content
+    second = client.get(pdf_url(current, "wallchart")).content
+    assert calls == ["wallchart"]
+    assert first == second
+    current.revision += 1
+    current.save(update_fields=["revision"])
+    client.get(pdf_url(current, "wallchart"))
+    assert calls == ["wallchart", "wallchart"]
+    assert pdf_cache.cache_path(workshop=current, kind="wallchart").exists()
+
+
+def test_awkward_evidence_renders_as_text_and_keeps_the_layout(client_for, northshire, alice, team):
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    long_word = "Performance" * 27  # 297 characters without a space
+    awkward = [
+        "<script>alert(1)</script> <b>bold</b>",
+        long_word,
+        "تحسين الأداء",  # Arabic
+        "改进绩效",  # Chinese
+        "प्रदर्शन",  # Devanagari
+        "Ŵyr ŷd",  # Welsh
+        "Team morale 🎉",
+    ]
+    ratings = list(Rating.objects.filter(participant__workshop=workshop).order_by("pk"))
+    for rating, text in zip(ratings, awkward, strict=False):
+        rating.evidence = text
+        rating.save(update_fields=["evidence"])
+    workshop.revision += 1
+    workshop.save(update_fields=["revision"])
+    client = client_for(alice)
+    report = client.get(pdf_url(workshop, "report")).content
+    save_pages(report, "awkward-report", 6, 8)
+    text = text_of(report)
+    assert "<script>alert(1)</script>" in text  # shown as the text it is
+    assert "改进绩效" in text
+    assert "Ŵyr ŷd" in text
+    assert long_word[:40] in flat(text).replace(" ", "")
+    wallchart = PdfReader(io.BytesIO(client.get(pdf_url(workshop, "wallchart")).content))
+    assert len(wallchart.pages) == 1
+
+
+def test_an_outsider_cannot_download(client_for, series, mallory):
+    _earlier, current = series
+    assert client_for(mallory).get(pdf_url(current, "report")).status_code == 404
