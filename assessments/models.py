@@ -231,6 +231,9 @@ class RatingDraft(models.Model):
             models.UniqueConstraint(fields=["participant", "barrier"], name="one_draft_each"),
         ]
 
+    def __str__(self) -> str:
+        return f"Draft of {self.participant} on {self.barrier}"
+
 
 class Challenge(models.Model):
     """A comment on a piece of evidence (para 70c: challenge the evidence)."""
@@ -242,6 +245,9 @@ class Challenge(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
 
 
 class Consensus(models.Model):
@@ -260,6 +266,9 @@ class Consensus(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workshop", "barrier"], name="one_consensus_each"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.barrier}: {self.get_stage_display()}"
 
 
 class Target(models.Model):
@@ -281,6 +290,9 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["workshop", "barrier"], name="one_target_each"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.barrier}: {self.get_stage_display()}"
 
 
 class ActionStatus(models.TextChoices):
@@ -372,13 +384,14 @@ class ActionReview(models.Model):
             models.UniqueConstraint(fields=["workshop", "action"], name="one_review_each"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.action}: {self.get_status_display()}"
+
 
 class HistoryEntry(models.Model):
     """Who changed a consensus, target or action, and when."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="history"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="history")
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="history")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
@@ -388,6 +401,9 @@ class HistoryEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "history entries"
+
+    def __str__(self) -> str:
+        return self.summary[:80]
 
 
 def person_name(user) -> str:
@@ -408,3 +424,6 @@ class ReminderSent(models.Model):
                 fields=["kind", "key", "recipient", "sent_on"], name="one_reminder_a_day"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient} on {self.sent_on}"

@@ -76,7 +76,9 @@ class Barrier(models.Model):
     slug = models.SlugField(max_length=60)
     order = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=100)
-    symptom = models.CharField(max_length=200, help_text="What managers say, in quotes on the chart.")
+    symptom = models.CharField(
+        max_length=200, help_text="What managers say, in quotes on the chart."
+    )
     breakthrough_title = models.CharField(max_length=200)
 
     class Meta:

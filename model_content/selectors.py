@@ -10,7 +10,7 @@ def model_version_original() -> ModelVersion:
 
 
 def model_version_current(*, organisation) -> ModelVersion:
-    """The version a new workshop of ``organisation`` uses: its newest published, or the original."""
+    """What a new workshop of ``organisation`` uses: its newest published, else the original."""
     own = (
         ModelVersion.objects.filter(organisation=organisation, published_at__isnull=False)
         .order_by("-number")
