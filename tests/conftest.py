@@ -44,9 +44,7 @@ def southshire(db):
 
 
 def _person(first: str, org, role: str):
-    user = UserFactory(
-        first_name=first, last_name="Example", email=f"{first.lower()}@example.org"
-    )
+    user = UserFactory(first_name=first, last_name="Example", email=f"{first.lower()}@example.org")
     MembershipFactory(user=user, organisation=org, role=role)
     return user
 
