@@ -16,6 +16,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Role
+from assessments.services.invitations import invitation_create
 from tests.builders import series_of_two
 from tests.factories import MembershipFactory, UserFactory
 
@@ -75,9 +76,10 @@ def northshire_objects(northshire, alice, team):
     version = northshire.model_versions.first()
     if version is not None:
         values["version"] = version.code
-    invitation = northshire.invitations.first()
-    if invitation is not None:
-        values["invitation"] = invitation.code
+    invitation, _token = invitation_create(
+        organisation=northshire, email="newcomer@example.org", role=Role.MEMBER, by=alice
+    )
+    values["invitation"] = invitation.code
     return values
 
 
@@ -117,12 +119,22 @@ def test_every_organisation_url_answers_404_to_another_organisations_people(
             missing[name] = unknown
             continue
         values = {k: northshire_objects[k] for k in needed}
-        for org in ("northshire", southshire.slug):
-            url = reverse(name, kwargs={"org": org, **values})
-            for method in ("get", "post"):
-                response = getattr(client, method)(url)
-                assert response.status_code == 404, (
-                    f"{method.upper()} {url} ({name}) answered {response.status_code} "
-                    f"to a {role} of Southshire"
-                )
+        for method in ("get", "post"):
+            url = reverse(name, kwargs={"org": "northshire", **values})
+            response = getattr(client, method)(url)
+            assert response.status_code == 404, (
+                f"{method.upper()} {url} ({name}) answered {response.status_code} "
+                f"to a {role} of Southshire"
+            )
+            if not values:
+                continue
+            # Her own organisation's URL with Northshire's objects: refused before
+            # anything happens (a wrong method or role may answer first, which
+            # says nothing about the object), and never found.
+            url = reverse(name, kwargs={"org": southshire.slug, **values})
+            response = getattr(client, method)(url)
+            assert response.status_code in (403, 404, 405), (
+                f"{method.upper()} {url} ({name}) answered {response.status_code} "
+                f"to a {role} of Southshire"
+            )
     assert not missing, f"Give the isolation test a Northshire value for these kwargs: {missing}"

@@ -198,8 +198,8 @@ def _workshop_url(request: OrganisationRequest, workshop: Workshop) -> str:
 # ---------------------------------------------------------------- views
 
 
-@require_GET
 @organisation_view()
+@require_GET
 def wallchart(request: OrganisationRequest, code) -> HttpResponse:
     workshop = workshop_get(request, code)
     context = wallchart_context(request, workshop)
@@ -208,12 +208,14 @@ def wallchart(request: OrganisationRequest, code) -> HttpResponse:
     return render(request, "live/wallchart.html", context)
 
 
-@require_GET
 def workshop_state(request: HttpRequest, org: str, code) -> HttpResponse:
-    return _unchanged(request, org, code) or _workshop_state(request, org=org, code=code)
+    if request.method == "GET" and (unchanged := _unchanged(request, org, code)):
+        return unchanged
+    return _workshop_state(request, org=org, code=code)
 
 
 @organisation_view()
+@require_GET
 def _workshop_state(request: OrganisationRequest, code) -> HttpResponse:
     asked = [r for r in _regions_param(request).split(",") if r]
     if any(r not in REGIONS for r in asked):

@@ -13,15 +13,15 @@ def _download(request: OrganisationRequest, code, kind: str) -> HttpResponse:
     return response
 
 
-@require_GET
 @organisation_view()
+@require_GET
 def wallchart_pdf(request: OrganisationRequest, code) -> HttpResponse:
     """The A3 wall chart, for facilitators, members and viewers of the organisation."""
     return _download(request, code, "wallchart")
 
 
-@require_GET
 @organisation_view()
+@require_GET
 def report_pdf(request: OrganisationRequest, code) -> HttpResponse:
     """The chief executive's report, A4."""
     return _download(request, code, "report")

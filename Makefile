@@ -1,0 +1,37 @@
+# Breakthrough: two commands on a fresh Debian or Ubuntu machine with Python 3.11+.
+#   make run    set up and serve the app with demo data on http://127.0.0.1:8000
+#   make test   set up and run the whole test suite and the linters
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install install-test check-run check-test lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: check-run $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt .
+
+install-test: check-test $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt ".[test]"
+
+check-run:
+	@scripts/check-system.sh run >/dev/null
+
+check-test:
+	@scripts/check-system.sh test >/dev/null
+
+run: install
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/python -m pytest
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
