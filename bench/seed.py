@@ -197,14 +197,19 @@ def queries() -> dict:
                     url = urls[key]
                     if url is None:
                         continue
-                    client.get(url, secure=True)  # warm: content types, the model version
-                    status, q = count(client, url)
-                    results.setdefault(f"{key} ({viewer_name})", {})[n] = [status, q]
                     if key == "workshop_state":
-                        etag = client.get(url, secure=True).headers.get("ETag")
-                        if etag:
-                            status, q = count(client, url, if_none_match=etag)
-                            results.setdefault(f"{key} 304 ({viewer_name})", {})[n] = [status, q]
+                        url += "?r=grid,charts"  # what the open wall chart polls
+                    client.get(url, secure=True)  # warm: content types, the model version
+                    if key != "workshop_state":
+                        status, q = count(client, url)
+                        results.setdefault(f"{key} ({viewer_name})", {})[n] = [status, q]
+                        continue
+                    # A poll after a change (an old ETag), then an unchanged one (its own).
+                    status, q = count(client, url, if_none_match='W/"0"')
+                    results.setdefault(f"state, changed ({viewer_name})", {})[n] = [status, q]
+                    etag = client.get(url, secure=True).headers.get("ETag", "")
+                    status, q = count(client, url, if_none_match=etag)
+                    results.setdefault(f"state, unchanged ({viewer_name})", {})[n] = [status, q]
         transaction.set_rollback(True)
     return results
 

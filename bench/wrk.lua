@@ -30,7 +30,10 @@ function init(args)
             ["X-Forwarded-Proto"] = "https",
             ["Cookie"] = "sessionid=" .. person.session .. "; csrftoken=" .. person.csrf,
          }
-         for k, v in pairs(r.headers or {}) do headers[k] = v end
+         for k, v in pairs(r.headers or {}) do
+            -- "$etag" stands for this person's own ETag (it names the user).
+            headers[k] = (string.gsub(v, "%$etag", function() return person.etag end))
+         end
          local body = nil
          if r.body then
             body = r.body
