@@ -1,0 +1,76 @@
+"""No query per participant: the pages a whole room keeps open cost the same
+number of database queries for a room of 5 as for a room of 50.
+
+The wall chart, the consensus page and the live state endpoint are open on
+every screen in the room at once, and the state endpoint is polled every
+couple of seconds by each of them: a query per participant there multiplies
+by the room twice over. Counted, not timed (the timings are in ``bench/``).
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.models import Role
+from tests.builders import workshop_completed
+from tests.factories import MembershipFactory, UserFactory
+
+# The state endpoint as the open wall chart polls it: with the regions it shows.
+STATE_QUERY = "?r=grid,charts"
+PAGES = {"wallchart": "", "workshop_state": STATE_QUERY}
+
+
+def room_of(n: int, organisation, facilitator):
+    """A workshop of ``n`` members with every rating, consensus, target and action recorded."""
+    members = [
+        MembershipFactory(organisation=organisation, role=Role.MEMBER, user=UserFactory()).user
+        for _ in range(n)
+    ]
+    workshop = workshop_completed(
+        organisation=organisation, facilitator=facilitator, members=members, closed=False
+    )
+    return workshop, members[0]
+
+
+@pytest.fixture
+def rooms(northshire, alice):
+    return {n: room_of(n, northshire, alice) for n in (5, 50)}
+
+
+def queries_for(client, url: str, **headers) -> tuple[int, int]:
+    client.get(url)  # first request of the test: warms Django's own caches (content types)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    return response.status_code, len(queries)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("as_facilitator", [True, False], ids=["facilitator", "member"])
+def test_a_page_open_on_every_screen_costs_the_same_queries_for_5_or_50_participants(
+    page, as_facilitator, rooms, alice, client
+):
+    counts = {}
+    for n, (workshop, member) in rooms.items():
+        client.force_login(alice if as_facilitator else member)
+        url = reverse(page, kwargs={"org": workshop.organisation.slug, "code": workshop.code})
+        status, counts[n] = queries_for(client, url + PAGES[page])
+        assert status == 200, f"{page} for a room of {n} answered {status}"
+    assert counts[5] == counts[50], f"{page}: {counts[5]} queries for 5, {counts[50]} for 50"
+
+
+@pytest.mark.parametrize("as_facilitator", [True, False], ids=["facilitator", "member"])
+def test_an_unchanged_poll_costs_the_same_few_queries_for_5_or_50_participants(
+    as_facilitator, rooms, alice, client
+):
+    counts = {}
+    for n, (workshop, member) in rooms.items():
+        client.force_login(alice if as_facilitator else member)
+        url = reverse(
+            "workshop_state", kwargs={"org": workshop.organisation.slug, "code": workshop.code}
+        )
+        url += STATE_QUERY
+        etag = client.get(url).headers["ETag"]
+        status, counts[n] = queries_for(client, url, if_none_match=etag)
+        assert status == 304, f"an unchanged poll for a room of {n} answered {status}"
+    assert counts[5] == counts[50], f"304 poll: {counts[5]} queries for 5, {counts[50]} for 50"
