@@ -212,6 +212,11 @@ class BarrierSpread:
         return sum(self.counts.values())
 
     @property
+    def stage_counts(self) -> list[tuple[str, str, int]]:
+        """(stage, label, how many) in the order of the chart."""
+        return [(value, label, self.counts.get(value, 0)) for value, label in Stage.choices]
+
+    @property
     def stages_used(self) -> list[str]:
         return [s for s in Stage.values if self.counts.get(s)]
 
@@ -375,3 +380,35 @@ def workshops_of(*, organisation) -> list[Workshop]:
             participant_count=Count("participants", distinct=True)
         )
     )
+
+
+# ---------------------------------------------------------------- the stepper
+
+
+def step_context(*, workshop: Workshop, role: WorkshopRole) -> dict:
+    """What the stepper and the facilitator's progress panel show; the same for page and poll."""
+    from assessments.models import Step
+
+    steps = [
+        {
+            "value": value,
+            "label": label,
+            "state": "current"
+            if value == workshop.step
+            else "done"
+            if value < workshop.step
+            else "todo",
+        }
+        for value, label in Step.choices
+        if value != Step.REVIEW or workshop.previous_id
+    ]
+    context = {"workshop": workshop, "role": role, "steps": steps}
+    if role.is_facilitator:
+        understood, waiting = understanding_progress(workshop)
+        context.update(
+            understood=understood,
+            not_understood=waiting,
+            participant_total=len(understood) + len(waiting),
+            progress=workshop_progress(workshop),
+        )
+    return context

@@ -1,0 +1,151 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from assessments.models import (
+    ACTION_MAX,
+    CHALLENGE_MAX,
+    EVIDENCE_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    RATIONALE_MAX,
+    ActionStatus,
+    Role,
+)
+from model_content.models import Stage
+
+STAGE_CHOICES = Stage.choices
+
+
+class WorkshopForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    barriers = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        help_text="All six by default; the paper suggests a team may start with one or two.",
+    )
+    participants = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Members and facilitators of the organisation; invite others from Members.",
+    )
+    anonymous = forms.BooleanField(
+        required=False,
+        label="Show individual ratings anonymously once revealed",
+        help_text="Otherwise each rating shows its author's initials.",
+    )
+
+    def __init__(self, *args, organisation, barriers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["barriers"].choices = [(b.slug, b.name) for b in barriers]
+        self.fields["participants"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__organisation=organisation)
+            .exclude(memberships__role=Role.VIEWER)
+            .order_by("first_name", "last_name", "email")
+        )
+        self.fields["participants"].label_from_instance = lambda u: u.get_full_name() or u.email
+
+
+class RatingForm(forms.Form):
+    stage = forms.ChoiceField(choices=STAGE_CHOICES, widget=forms.RadioSelect)
+    evidence = forms.CharField(
+        max_length=EVIDENCE_MAX,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": EVIDENCE_MAX}),
+        help_text="Real behaviours and actions you have seen (para 70b).",
+        error_messages={"required": "Give the evidence for your rating: what have you seen?"},
+    )
+    descriptors = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, barrier, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.barrier = barrier
+        self.fields["descriptors"].choices = [
+            (d.pk, d.text) for cell in barrier.stages.all() for d in cell.descriptors.all()
+        ]
+
+
+class TimeboxForm(forms.Form):
+    minutes = forms.IntegerField(min_value=1, max_value=180, required=False)
+
+
+class ChallengeForm(forms.Form):
+    text = forms.CharField(
+        label="Your challenge",
+        max_length=CHALLENGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": CHALLENGE_MAX}),
+    )
+
+
+class ConsensusForm(forms.Form):
+    stage = forms.ChoiceField(choices=STAGE_CHOICES, label="Agreed stage")
+    rationale = forms.CharField(
+        max_length=RATIONALE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": RATIONALE_MAX}),
+        help_text="Why the team agreed on this stage.",
+    )
+    lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class TargetForm(forms.Form):
+    stage = forms.ChoiceField(choices=STAGE_CHOICES, label="Target stage")
+    fewer_actions_reason = forms.CharField(
+        label="If fewer than three key actions: why",
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
+    )
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(
+        max_length=ACTION_MAX, widget=forms.Textarea(attrs={"rows": 2, "maxlength": ACTION_MAX})
+    )
+    responsible = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, label="Responsible (a member)"
+    )
+    responsible_name = forms.CharField(
+        max_length=NAME_MAX, required=False, label="…or someone outside Breakthrough"
+    )
+    accountable = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, label="Accountable (a member)"
+    )
+    accountable_name = forms.CharField(
+        max_length=NAME_MAX, required=False, label="…or someone outside Breakthrough"
+    )
+    due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+    breakthrough_point = forms.ModelChoiceField(
+        queryset=None, required=False, label="Draws on the breakthrough point (optional)"
+    )
+
+    def __init__(self, *args, organisation, barrier, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = (
+            get_user_model()
+            .objects.filter(memberships__organisation=organisation)
+            .order_by("first_name", "last_name")
+        )
+        for name in ("responsible", "accountable"):
+            self.fields[name].queryset = people
+            self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.email
+        self.fields["breakthrough_point"].queryset = barrier.points.all()
+        self.fields["breakthrough_point"].label_from_instance = lambda p: p.text
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+    note = forms.CharField(
+        max_length=NOTE_MAX, required=False, widget=forms.TextInput(attrs={"maxlength": NOTE_MAX})
+    )
+
+
+class ReassessForm(forms.Form):
+    reassess_on = forms.DateField(
+        label="Date to reassess", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class PersonForm(forms.Form):
+    email = forms.EmailField()

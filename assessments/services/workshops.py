@@ -1,0 +1,567 @@
+"""Every change to a workshop, with the rules of ``assessments.rules``.
+
+Each function is keyword-only, checks who is asking, validates with
+``full_clean()``, records history where a board will want to know who
+changed an outcome, and bumps the workshop's revision so that every open
+page and cached PDF knows something changed.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from assessments import rules
+from assessments.models import (
+    Action,
+    ActionReview,
+    Challenge,
+    Consensus,
+    HistoryEntry,
+    Membership,
+    Participant,
+    Rating,
+    RatingDraft,
+    Role,
+    Step,
+    Target,
+    Workshop,
+)
+from assessments.selectors.workshops import WorkshopRole, workshop_outcome
+from model_content.models import Barrier, Descriptor, Stage
+from model_content.selectors import model_version_current
+
+TIMEBOX_MAX_MINUTES = 180
+
+
+class Conflict(Exception):
+    """Somebody else changed this a moment ago; ``current`` is what it is now."""
+
+    def __init__(self, current):
+        super().__init__("It changed while you were editing it.")
+        self.current = current
+
+
+def workshop_touch(workshop: Workshop) -> None:
+    Workshop.objects.filter(pk=workshop.pk).update(revision=F("revision") + 1)
+    workshop.refresh_from_db(fields=["revision"])
+
+
+def history_record(*, workshop: Workshop, actor, kind: str, summary: str) -> None:
+    HistoryEntry.objects.create(
+        organisation_id=workshop.organisation_id,
+        workshop=workshop,
+        actor=actor,
+        kind=kind,
+        summary=summary,
+    )
+
+
+# ---------------------------------------------------------------- setting up
+
+
+@transaction.atomic
+def workshop_create(
+    *, organisation, by, title: str, date, barrier_slugs, participants, anonymous: bool
+) -> Workshop:
+    if not Membership.objects.filter(
+        organisation=organisation, user=by, role=Role.FACILITATOR
+    ).exists():
+        raise PermissionDenied("Only a facilitator of this organisation can set up a workshop.")
+    version = model_version_current(organisation=organisation)
+    barriers = list(version.barriers.filter(slug__in=barrier_slugs))
+    if not barriers:
+        raise ValidationError({"barriers": "Choose at least one barrier."})
+    workshop = Workshop(
+        organisation=organisation,
+        model_version=version,
+        title=title,
+        date=date,
+        anonymous=anonymous,
+        lead_facilitator=by,
+    )
+    workshop.full_clean()
+    workshop.save()
+    workshop.barriers.set(barriers)
+    _participants_add(workshop, participants)
+    return workshop
+
+
+def _participants_add(workshop: Workshop, users) -> None:
+    allowed = set(
+        Membership.objects.filter(organisation_id=workshop.organisation_id)
+        .exclude(role=Role.VIEWER)
+        .values_list("user_id", flat=True)
+    )
+    for user in users:
+        if user.pk not in allowed:
+            raise ValidationError({"participants": f"{user} cannot take part in this workshop."})
+        Participant.objects.get_or_create(workshop=workshop, user=user)
+
+
+def participants_set(*, workshop: Workshop, users, role: WorkshopRole) -> None:
+    """Add people who were missing; nobody who has rated is ever removed."""
+    rules.ensure_facilitator(workshop, role)
+    _participants_add(workshop, users)
+    keep = {u.pk for u in users}
+    workshop.participants.exclude(user_id__in=keep).filter(
+        ratings__isnull=True, drafts__isnull=True
+    ).delete()
+    workshop_touch(workshop)
+
+
+def lead_hand_over(*, workshop: Workshop, to, role: WorkshopRole, by) -> None:
+    rules.ensure_lead(workshop, role)
+    if not Membership.objects.filter(
+        organisation_id=workshop.organisation_id, user=to, role=Role.FACILITATOR
+    ).exists():
+        raise ValidationError("The lead must be a facilitator of this organisation.")
+    previous = workshop.lead_facilitator
+    workshop.lead_facilitator = to
+    workshop.save(update_fields=["lead_facilitator"])
+    workshop.co_facilitators.remove(to)
+    workshop.co_facilitators.add(previous)
+    history_record(workshop=workshop, actor=by, kind="lead", summary=f"Handed the lead to {to}.")
+    workshop_touch(workshop)
+
+
+def co_facilitator_set(*, workshop: Workshop, user, add: bool, role: WorkshopRole, by) -> None:
+    rules.ensure_lead(workshop, role)
+    if add:
+        if not Membership.objects.filter(
+            organisation_id=workshop.organisation_id, user=user, role=Role.FACILITATOR
+        ).exists():
+            raise ValidationError("A co-facilitator must be a facilitator of this organisation.")
+        workshop.co_facilitators.add(user)
+    else:
+        workshop.co_facilitators.remove(user)
+    workshop_touch(workshop)
+
+
+# ---------------------------------------------------------------- the steps
+
+
+@transaction.atomic
+def step_move(*, workshop: Workshop, to: int, role: WorkshopRole) -> Workshop:
+    """Move the workshop to step ``to`` (forward or back)."""
+    rules.ensure_facilitator(workshop, role)
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if to not in Step.values:
+        raise ValidationError("There is no such step.")
+    if to == Step.REVIEW and not workshop.previous_id:
+        raise ValidationError("Only a reassessment starts with a review of previous actions.")
+    if to <= Step.ASSESS and workshop.is_revealed:
+        raise ValidationError(
+            "The ratings have been revealed, so the individual assessment cannot be reopened."
+        )
+    if to > Step.ASSESS and workshop.step <= Step.ASSESS and not workshop.is_revealed:
+        # Moving on from step 2 closes it; the reveal is the facilitator's next act.
+        workshop.assessment_closed_at = workshop.assessment_closed_at or timezone.now()
+    if to == Step.ASSESS:
+        workshop.assessment_closed_at = None
+    if to > Step.CONSENSUS and not workshop.is_revealed:
+        raise ValidationError("Reveal the ratings before moving past the consensus step.")
+    if to > Step.TARGET:
+        missing = [
+            o.barrier.name
+            for o in workshop_outcome(workshop)
+            if not (o.consensus and o.target)
+            or (o.needs_reason and not o.target.fewer_actions_reason)
+        ]
+        if missing:
+            raise ValidationError(
+                "Before the reassessment date, record a consensus, a target and three key "
+                f"actions (or the reason for fewer) for: {', '.join(missing)}."
+            )
+    workshop.step = to
+    if to != Step.ASSESS:
+        workshop.timebox_ends_at = None
+    workshop.save(update_fields=["step", "assessment_closed_at", "timebox_ends_at"])
+    workshop_touch(workshop)
+    return workshop
+
+
+def understanding_confirm(*, workshop: Workshop, role: WorkshopRole) -> None:
+    rules.ensure_participant(workshop, role)
+    participant = role.participant
+    if participant.understood_at is None:
+        participant.understood_at = timezone.now()
+        participant.save(update_fields=["understood_at"])
+        workshop_touch(workshop)
+
+
+def timebox_set(*, workshop: Workshop, minutes: int | None, role: WorkshopRole) -> None:
+    rules.ensure_facilitator(workshop, role)
+    rules.ensure_step(workshop, Step.ASSESS)
+    if minutes is not None and not 1 <= minutes <= TIMEBOX_MAX_MINUTES:
+        raise ValidationError(f"Give between 1 and {TIMEBOX_MAX_MINUTES} minutes.")
+    workshop.timebox_ends_at = (
+        timezone.now() + datetime.timedelta(minutes=minutes) if minutes else None
+    )
+    workshop.save(update_fields=["timebox_ends_at"])
+    workshop_touch(workshop)
+
+
+def _barrier_in_scope(workshop: Workshop, barrier: Barrier) -> None:
+    if not workshop.barriers.filter(pk=barrier.pk).exists():
+        raise ValidationError("That barrier is not part of this workshop.")
+
+
+def _descriptors_of(barrier: Barrier, descriptor_ids) -> list[Descriptor]:
+    ids = {int(i) for i in descriptor_ids or [] if str(i).isdigit()}
+    found = list(Descriptor.objects.filter(pk__in=ids, barrier_stage__barrier=barrier))
+    if len(found) != len(ids):
+        raise ValidationError({"descriptors": "Tick descriptors of this barrier only."})
+    return found
+
+
+def draft_save(
+    *,
+    workshop: Workshop,
+    participant: Participant,
+    barrier: Barrier,
+    stage,
+    evidence,
+    descriptor_ids,
+) -> RatingDraft:
+    """Keep what a participant typed, whatever the step: nothing typed is lost."""
+    rules.ensure_open(workshop)
+    _barrier_in_scope(workshop, barrier)
+    if stage not in Stage.values:
+        stage = ""
+    ids = [d.pk for d in _descriptors_of(barrier, descriptor_ids)]
+    # A draft holds what was typed, up to a generous bound against abuse.
+    draft, _ = RatingDraft.objects.update_or_create(
+        participant=participant,
+        barrier=barrier,
+        defaults={"stage": stage, "evidence": (evidence or "")[:20_000], "descriptor_ids": ids},
+    )
+    return draft
+
+
+@transaction.atomic
+def rating_submit(
+    *,
+    workshop: Workshop,
+    participant: Participant,
+    barrier: Barrier,
+    stage: str,
+    evidence: str,
+    descriptor_ids=(),
+    given_by=None,
+) -> Rating:
+    """Submit (or change) a participant's stage and evidence for a barrier (para 70b)."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    rules.ensure_assessment_open(workshop)
+    _barrier_in_scope(workshop, barrier)
+    descriptors = _descriptors_of(barrier, descriptor_ids)
+    now = timezone.now()
+    rating = Rating.objects.filter(participant=participant, barrier=barrier).first() or Rating(
+        participant=participant, barrier=barrier
+    )
+    rating.stage = stage
+    rating.evidence = (evidence or "").strip()
+    rating.given_by = given_by
+    rating.submitted_at = now
+    rating.full_clean()
+    try:
+        with transaction.atomic():
+            rating.save()
+    except IntegrityError:
+        # The same person submitted twice at once: the later one updates.
+        rating = Rating.objects.get(participant=participant, barrier=barrier)
+        Rating.objects.filter(pk=rating.pk).update(
+            stage=stage, evidence=(evidence or "").strip(), given_by=given_by, submitted_at=now
+        )
+    rating.descriptors.set(descriptors)
+    RatingDraft.objects.filter(participant=participant, barrier=barrier).delete()
+    workshop_touch(workshop)
+    return rating
+
+
+@transaction.atomic
+def ratings_reveal(*, workshop: Workshop, role: WorkshopRole, by) -> None:
+    """Close step 2 and show everybody's ratings and evidence (start of step 3)."""
+    rules.ensure_facilitator(workshop, role)
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if workshop.step not in (Step.ASSESS, Step.CONSENSUS):
+        raise ValidationError("Ratings are revealed after the individual assessment.")
+    if workshop.is_revealed:
+        return
+    now = timezone.now()
+    workshop.assessment_closed_at = workshop.assessment_closed_at or now
+    workshop.revealed_at = now
+    workshop.step = Step.CONSENSUS
+    workshop.timebox_ends_at = None
+    workshop.save(update_fields=["assessment_closed_at", "revealed_at", "step", "timebox_ends_at"])
+    history_record(workshop=workshop, actor=by, kind="reveal", summary="Revealed the ratings.")
+    workshop_touch(workshop)
+
+
+def challenge_add(*, workshop: Workshop, rating: Rating, text: str, role: WorkshopRole, by):
+    rules.ensure_open(workshop)
+    rules.ensure_can_write(role)
+    rules.ensure_revealed(workshop)
+    if not (role.is_participant or role.is_facilitator):
+        raise PermissionDenied("Only the workshop's participants and facilitators can challenge.")
+    challenge = Challenge(rating=rating, author=by, text=(text or "").strip())
+    challenge.full_clean()
+    challenge.save()
+    workshop_touch(workshop)
+    return challenge
+
+
+# ---------------------------------------------------------------- outcome
+
+
+def _stage_label(stage: str) -> str:
+    return Stage(stage).label
+
+
+@transaction.atomic
+def consensus_record(
+    *,
+    workshop: Workshop,
+    barrier: Barrier,
+    stage: str,
+    rationale: str,
+    lock: int | None,
+    role: WorkshopRole,
+    by,
+) -> Consensus:
+    """Record the agreed stage. ``lock`` is the version the facilitator saw (0 for none):
+    if someone saved in between, raise ``Conflict`` with the current value."""
+    rules.ensure_facilitator(workshop, role)
+    rules.ensure_revealed(workshop)
+    _barrier_in_scope(workshop, barrier)
+    consensus = Consensus(
+        workshop=workshop, barrier=barrier, stage=stage, rationale=(rationale or "").strip()
+    )
+    consensus.recorded_by = by
+    consensus.full_clean(exclude=["workshop", "barrier", "lock"], validate_unique=False)
+    current = (
+        Consensus.objects.select_for_update().filter(workshop=workshop, barrier=barrier).first()
+    )
+    if current is None:
+        if lock:
+            raise Conflict(None)
+        try:
+            with transaction.atomic():
+                consensus.save()
+        except IntegrityError as e:
+            raise Conflict(Consensus.objects.get(workshop=workshop, barrier=barrier)) from e
+    else:
+        if lock != current.lock:
+            raise Conflict(current)
+        current.stage, current.rationale, current.recorded_by = stage, consensus.rationale, by
+        current.lock += 1
+        current.save()
+        consensus = current
+    history_record(
+        workshop=workshop,
+        actor=by,
+        kind="consensus",
+        summary=f"Consensus for {barrier.name}: {_stage_label(stage)}.",
+    )
+    workshop_touch(workshop)
+    return consensus
+
+
+@transaction.atomic
+def target_record(
+    *,
+    workshop: Workshop,
+    barrier: Barrier,
+    stage: str,
+    fewer_actions_reason: str,
+    role: WorkshopRole,
+    by,
+) -> Target:
+    rules.ensure_facilitator(workshop, role)
+    rules.ensure_revealed(workshop)
+    _barrier_in_scope(workshop, barrier)
+    target = Target.objects.filter(workshop=workshop, barrier=barrier).first() or Target(
+        workshop=workshop, barrier=barrier
+    )
+    target.stage = stage
+    target.fewer_actions_reason = (fewer_actions_reason or "").strip()
+    target.recorded_by = by
+    target.full_clean()
+    target.save()
+    history_record(
+        workshop=workshop,
+        actor=by,
+        kind="target",
+        summary=f"Target for {barrier.name}: {_stage_label(stage)}.",
+    )
+    workshop_touch(workshop)
+    return target
+
+
+def action_add(*, workshop: Workshop, barrier: Barrier, role: WorkshopRole, by, **fields) -> Action:
+    rules.ensure_facilitator(workshop, role)
+    rules.ensure_revealed(workshop)
+    _barrier_in_scope(workshop, barrier)
+    action = Action(workshop=workshop, barrier=barrier, **fields)
+    _action_validate(workshop, action)
+    action.save()
+    history_record(
+        workshop=workshop,
+        actor=by,
+        kind="action",
+        summary=f"Action for {barrier.name}: {action.description[:80]} "
+        f"(responsible {action.responsible_display}, due {action.due_on:%-d %B %Y}).",
+    )
+    workshop_touch(workshop)
+    return action
+
+
+def _action_validate(workshop: Workshop, action: Action) -> None:
+    errors = {}
+    for who in ("responsible", "accountable"):
+        user = getattr(action, who)
+        name = getattr(action, f"{who}_name").strip()
+        setattr(action, f"{who}_name", "" if user else name)
+        if user is None and not name:
+            errors[who] = f"Choose a member or name the person {who}."
+        elif (
+            user is not None
+            and not Membership.objects.filter(
+                organisation_id=workshop.organisation_id, user=user
+            ).exists()
+        ):
+            errors[who] = "Choose a member of this organisation."
+    if action.due_on and action.due_on < workshop.date:
+        errors["due_on"] = "The due date cannot be before the workshop."
+    if action.breakthrough_point_id and action.breakthrough_point.barrier_id != action.barrier_id:
+        errors["breakthrough_point"] = "Choose one of this barrier's breakthrough points."
+    if errors:
+        raise ValidationError(errors)
+    action.full_clean()
+
+
+def action_remove(*, workshop: Workshop, action: Action, role: WorkshopRole, by) -> None:
+    rules.ensure_facilitator(workshop, role)
+    history_record(
+        workshop=workshop,
+        actor=by,
+        kind="action",
+        summary=f"Removed action: {action.description[:80]}.",
+    )
+    action.delete()
+    workshop_touch(workshop)
+
+
+def action_status_set(
+    *, action: Action, status: str, note: str, by, membership_role: str
+) -> Action:
+    """The responsible person or a facilitator updates where an action stands."""
+    if membership_role == Role.VIEWER or (
+        membership_role != Role.FACILITATOR and action.responsible_id != by.pk
+    ):
+        raise PermissionDenied("Only the person responsible or a facilitator can update an action.")
+    action.status = status
+    action.status_note = (note or "").strip()
+    action.full_clean()
+    action.save(update_fields=["status", "status_note"])
+    history_record(
+        workshop=action.workshop,
+        actor=by,
+        kind="action",
+        summary=f"{action.description[:80]}: {action.get_status_display().lower()}.",
+    )
+    workshop_touch(action.workshop)
+    return action
+
+
+def reassessment_date_set(*, workshop: Workshop, reassess_on, role: WorkshopRole, by) -> None:
+    rules.ensure_facilitator(workshop, role)
+    rules.ensure_step(workshop, Step.REASSESS)
+    if reassess_on is None or reassess_on <= max(workshop.date, timezone.localdate()):
+        raise ValidationError({"reassess_on": "Choose a date after today and after the workshop."})
+    workshop.reassess_on = reassess_on
+    workshop.save(update_fields=["reassess_on"])
+    history_record(
+        workshop=workshop,
+        actor=by,
+        kind="reassess",
+        summary=f"Reassess on {reassess_on:%-d %B %Y}.",
+    )
+    workshop_touch(workshop)
+
+
+def workshop_close(*, workshop: Workshop, role: WorkshopRole, by) -> None:
+    rules.ensure_facilitator(workshop, role)
+    rules.ensure_step(workshop, Step.REASSESS)
+    if workshop.reassess_on is None:
+        raise ValidationError("Agree the date to reassess before closing the workshop.")
+    workshop.closed_at = timezone.now()
+    workshop.save(update_fields=["closed_at"])
+    history_record(workshop=workshop, actor=by, kind="close", summary="Closed the workshop.")
+    workshop_touch(workshop)
+
+
+# ---------------------------------------------------------------- follow-up
+
+
+@transaction.atomic
+def reassessment_start(*, workshop: Workshop, by) -> Workshop:
+    """The next workshop of the series; its first item is last time's actions."""
+    if not workshop.is_closed:
+        raise ValidationError("Close this workshop before starting its reassessment.")
+    if Workshop.objects.filter(previous=workshop).exists():
+        raise ValidationError("The reassessment of this workshop has already been started.")
+    if not Membership.objects.filter(
+        organisation_id=workshop.organisation_id, user=by, role=Role.FACILITATOR
+    ).exists():
+        raise PermissionDenied("Only a facilitator can start a reassessment.")
+    slugs = list(workshop.barriers.values_list("slug", flat=True))
+    users = [p.user for p in workshop.participants.select_related("user")]
+    users = [
+        u
+        for u in users
+        if Membership.objects.filter(organisation_id=workshop.organisation_id, user=u)
+        .exclude(role=Role.VIEWER)
+        .exists()
+    ]
+    follow_up = workshop_create(
+        organisation=workshop.organisation,
+        by=by,
+        title=f"{workshop.title}: reassessment",
+        date=max(timezone.localdate(), workshop.date),
+        barrier_slugs=slugs,
+        participants=users,
+        anonymous=workshop.anonymous,
+    )
+    follow_up.previous = workshop
+    follow_up.step = Step.REVIEW if workshop.actions.exists() else Step.EXPLAIN
+    follow_up.save(update_fields=["previous", "step"])
+    return follow_up
+
+
+def action_review(
+    *, workshop: Workshop, action: Action, status: str, note: str, role: WorkshopRole, by
+) -> ActionReview:
+    """Step 0 of a reassessment: where each of last time's actions stands."""
+    rules.ensure_facilitator(workshop, role)
+    if action.workshop_id != workshop.previous_id:
+        raise ValidationError("That action is not from the previous workshop.")
+    review, _ = ActionReview.objects.update_or_create(
+        workshop=workshop,
+        action=action,
+        defaults={"status": status, "note": (note or "").strip(), "reviewed_by": by},
+    )
+    review.full_clean()
+    Action.objects.filter(pk=action.pk).update(status=status, status_note=review.note)
+    history_record(
+        workshop=workshop,
+        actor=by,
+        kind="review",
+        summary=f"Reviewed “{action.description[:60]}”: {review.get_status_display().lower()}.",
+    )
+    workshop_touch(workshop)
+    return review

@@ -1,0 +1,44 @@
+/* Saves what a participant types as a draft, as they type (debounced), so that
+   nothing is lost on a reload, a lost connection or the facilitator moving on.
+   Marks the form data-dirty on the first keystroke: live.js then leaves the page alone. */
+(function () {
+  "use strict";
+  var DELAY = 800;
+
+  function counter(textarea) {
+    var out = document.querySelector('[data-count-for="' + textarea.id + '"]');
+    if (!out) return;
+    var max = parseInt(textarea.getAttribute("maxlength"), 10) || 2000;
+    out.textContent = textarea.value.length + " of " + max + " characters";
+  }
+
+  document.querySelectorAll("form[data-autosave-url]").forEach(function (form) {
+    var timer = null;
+    var status = form.querySelector(".autosave-status");
+    var url = form.getAttribute("data-autosave-url");
+
+    function save() {
+      timer = null;
+      var body = new FormData(form);
+      fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+        .then(function (data) { if (status) status.textContent = "Draft saved at " + data.at + "."; })
+        .catch(function () { if (status) status.textContent = "Not saved yet: the connection seems down. Keep typing; we will try again."; });
+    }
+
+    function changed() {
+      form.setAttribute("data-dirty", "");
+      if (timer) window.clearTimeout(timer);
+      timer = window.setTimeout(save, DELAY);
+    }
+
+    form.addEventListener("input", function (event) {
+      if (event.target.tagName === "TEXTAREA") counter(event.target);
+      changed();
+    });
+    form.addEventListener("change", changed);
+    form.addEventListener("submit", function () { if (timer) window.clearTimeout(timer); });
+    form.querySelectorAll("textarea").forEach(counter);
+    window.addEventListener("beforeunload", function () { if (timer) save(); });
+  });
+})();
