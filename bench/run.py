@@ -380,6 +380,14 @@ def load_scenarios(seed: dict, base: str) -> dict[str, list[dict] | None]:
     else:
         scenarios["wallchart"] = None
 
+    consensus = seed["consensus_workshop"]["urls"]["workshop_detail"]
+    if consensus:
+        status, *_ = fetch(base, consensus, person)
+        check(status == 200, f"consensus page answered {status}")
+        scenarios["consensus"] = [{"path": consensus}]
+    else:
+        scenarios["consensus"] = None
+
     submit = seed["assess_workshop"]["submit"]
     if submit:
         reqs = [
@@ -527,6 +535,7 @@ LABELS = {
     "state_304": "state poll, unchanged (304)",
     "state_200": "state poll, changed (200)",
     "wallchart": "wall chart page",
+    "consensus": "consensus page (step 3: every rating and evidence)",
     "submit": "assessment submit (POST)",
 }
 

@@ -46,8 +46,18 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from assessments.models import Membership, Organisation, Participant, Role, Step  # noqa: E402
-from tests.builders import workshop_completed  # noqa: E402
+from assessments.models import (  # noqa: E402
+    Challenge,
+    Consensus,
+    Membership,
+    Organisation,
+    Participant,
+    Rating,
+    Role,
+    Step,
+)
+from model_content.models import Stage  # noqa: E402
+from tests.builders import workshop_completed, workshop_rated  # noqa: E402
 from tests.factories import WorkshopFactory  # noqa: E402
 
 User = get_user_model()
@@ -57,11 +67,6 @@ FIRST = [
     "Kofi", "Lena", "Mo", "Niamh", "Owen", "Priya", "Quentin", "Rhiannon", "Sam", "Tomasz",
 ]  # fmt: skip
 LAST = ["Adeyemi", "Brown", "Campbell", "Davies", "Evans", "Fraser", "Gill", "Hughes"]
-
-# Pages whose queries are counted: URL name, and whether it answers the 304 path.
-COUNTED = ["wallchart", "consensus", "workshop_state"]
-# Names the consensus page may have been given; the first that resolves is used.
-CONSENSUS_NAMES = ["consensus", "workshop_consensus", "consensus_page", "consensus_record"]
 
 
 def people(org: Organisation, prefix: str, n: int) -> list:
@@ -121,7 +126,6 @@ def workshop_urls(workshop) -> dict:
         "workshop_detail": ["workshop_detail"],
         "wallchart": ["wallchart"],
         "workshop_state": ["workshop_state"],
-        "consensus": CONSENSUS_NAMES,
         "report_pdf": ["report_pdf"],
         "wallchart_pdf": ["wallchart_pdf"],
     }.items():
@@ -129,9 +133,55 @@ def workshop_urls(workshop) -> dict:
     return urls
 
 
-def submit_target(workshop, users) -> dict | None:
-    """Where a participant posts a rating, and the form fields; None until the flow exists."""
-    return None
+def submit_target(workshop) -> dict | None:
+    """What a participant posts to submit a rating: each barrier in scope, at each stage,
+    with evidence and the descriptors of that stage ticked. None until the URL exists."""
+    requests = []
+    for barrier in workshop.barriers.order_by("order"):
+        try:
+            path = reverse(
+                "rating_submit",
+                kwargs={
+                    "org": workshop.organisation.slug,
+                    "code": workshop.code,
+                    "barrier": barrier.slug,
+                },
+            )
+        except NoReverseMatch:
+            return None
+        for cell in barrier.stages.all():
+            requests.append(
+                {
+                    "path": path,
+                    "data": {
+                        "stage": cell.stage,
+                        "evidence": f"On {barrier.name} we have seen the team {cell.headline}",
+                        "descriptors": [d.pk for d in cell.descriptors.all()][:2],
+                    },
+                }
+            )
+    return {"requests": requests}
+
+
+def consensus_workshop(org, lead, members):
+    """A room at step 3, consensus: every rating revealed, a challenge on some evidence,
+    the consensus recorded for half the barriers."""
+    workshop = workshop_rated(organisation=org, facilitator=lead, members=members)
+    barriers = list(workshop.barriers.order_by("order"))
+    ratings = list(Rating.objects.filter(participant__workshop=workshop).order_by("pk"))
+    for rating in ratings[::10]:
+        Challenge.objects.create(
+            rating=rating, author=members[-1], text="Is that true in every directorate?"
+        )
+    for barrier in barriers[: len(barriers) // 2]:
+        Consensus.objects.create(
+            workshop=workshop,
+            barrier=barrier,
+            stage=Stage.DEVELOPING,
+            rationale=f"Most of the evidence on {barrier.name} points here.",
+            recorded_by=lead,
+        )
+    return workshop
 
 
 @transaction.atomic
@@ -152,6 +202,7 @@ def seed() -> dict:
     Participant.objects.filter(workshop=assess).update(understood_at=timezone.now())
     assess.step = Step.ASSESS
     assess.save()
+    consensus = consensus_workshop(org, lead, members)
     sessions = [signed_in(u) for u in members]
     return {
         "organisation": org.slug,
@@ -167,7 +218,12 @@ def seed() -> dict:
             "id": assess.pk,
             "code": str(assess.code),
             "urls": workshop_urls(assess),
-            "submit": submit_target(assess, members),
+            "submit": submit_target(assess),
+        },
+        "consensus_workshop": {
+            "id": consensus.pk,
+            "code": str(consensus.code),
+            "urls": workshop_urls(consensus),
         },
     }
 
@@ -179,28 +235,36 @@ def count(client: Client, url: str, **headers) -> tuple[int, int]:
 
 
 def queries() -> dict:
-    """Queries per page for a room of 5 and a room of 50, rolled back afterwards."""
+    """Queries per page for a room of 5 and a room of 50, rolled back afterwards.
+
+    The wall chart and the state poll on a finished workshop (everything
+    recorded); the consensus page is the workshop page at step 3, after the reveal.
+    """
     results: dict = {}
     with transaction.atomic():
         org = Organisation.objects.create(name="Query Count Council", slug="bench-queries")
         lead = facilitator(org, "queries")
         for n in (5, 50):
             members = people(org, f"queries{n}", n)
-            workshop = workshop_completed(
-                organisation=org, facilitator=lead, members=members, closed=False
+            done = workshop_urls(
+                workshop_completed(
+                    organisation=org, facilitator=lead, members=members, closed=False
+                )
             )
-            urls = workshop_urls(workshop)
+            at_consensus = workshop_urls(consensus_workshop(org, lead, members))
+            pages = {
+                "wall chart": done["wallchart"],
+                "consensus page": at_consensus["workshop_detail"],
+                "state": done["workshop_state"] and done["workshop_state"] + "?r=grid,charts",
+            }
             for viewer_name, viewer in (("facilitator", lead), ("member", members[0])):
                 client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0])
                 client.force_login(viewer)
-                for key in ("wallchart", "consensus", "workshop_state"):
-                    url = urls[key]
+                for key, url in pages.items():
                     if url is None:
                         continue
-                    if key == "workshop_state":
-                        url += "?r=grid,charts"  # what the open wall chart polls
                     client.get(url, secure=True)  # warm: content types, the model version
-                    if key != "workshop_state":
+                    if key != "state":
                         status, q = count(client, url)
                         results.setdefault(f"{key} ({viewer_name})", {})[n] = [status, q]
                         continue
