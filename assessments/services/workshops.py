@@ -46,6 +46,12 @@ class Conflict(Exception):
         self.current = current
 
 
+def _lock(workshop: Workshop) -> None:
+    """Lock the workshop's row for this transaction and read its current state into it."""
+    Workshop.objects.select_for_update().filter(pk=workshop.pk).values_list("pk").first()
+    workshop.refresh_from_db()
+
+
 def workshop_touch(workshop: Workshop) -> None:
     Workshop.objects.filter(pk=workshop.pk).update(revision=F("revision") + 1)
     workshop.refresh_from_db(fields=["revision"])
@@ -149,7 +155,7 @@ def co_facilitator_set(*, workshop: Workshop, user, add: bool, role: WorkshopRol
 def step_move(*, workshop: Workshop, to: int, role: WorkshopRole) -> Workshop:
     """Move the workshop to step ``to`` (forward or back)."""
     rules.ensure_facilitator(workshop, role)
-    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    _lock(workshop)
     if to not in Step.values:
         raise ValidationError("There is no such step.")
     if to == Step.REVIEW and not workshop.previous_id:
@@ -255,7 +261,7 @@ def rating_submit(
     given_by=None,
 ) -> Rating:
     """Submit (or change) a participant's stage and evidence for a barrier (para 70b)."""
-    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    _lock(workshop)
     rules.ensure_assessment_open(workshop)
     _barrier_in_scope(workshop, barrier)
     descriptors = _descriptors_of(barrier, descriptor_ids)
@@ -287,7 +293,7 @@ def rating_submit(
 def ratings_reveal(*, workshop: Workshop, role: WorkshopRole, by) -> None:
     """Close step 2 and show everybody's ratings and evidence (start of step 3)."""
     rules.ensure_facilitator(workshop, role)
-    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    _lock(workshop)
     if workshop.step not in (Step.ASSESS, Step.CONSENSUS):
         raise ValidationError("Ratings are revealed after the individual assessment.")
     if workshop.is_revealed:
