@@ -1,0 +1,58 @@
+"""axe-core (vendored from npm, injected by the test) finds no serious or critical violation."""
+
+from pathlib import Path
+
+import pytest
+
+from assessments.models import Step
+from assessments.selectors.workshops import workshop_role
+from assessments.services import workshops as services
+from tests.browser.conftest import screenshot
+from tests.builders import series_of_two
+from tests.factories import WorkshopFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, "
+        "{runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']})"
+    )
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_the_model_page_has_no_serious_violation(live_server, page_for, bob):
+    page = page_for(bob, bypass_csp=True)
+    page.goto(f"{live_server.url}/model/")
+    assert serious_violations(page) == []
+
+
+def test_the_assessment_form_has_no_serious_violation(
+    live_server, page_for, northshire, alice, bob, team
+):
+    workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
+    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
+    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    page = page_for(bob, bypass_csp=True)
+    page.goto(f"{live_server.url}/o/northshire/w/{workshop.code}/")
+    screenshot(page, "assessment-form")
+    assert serious_violations(page) == []
+
+
+def test_the_wall_chart_and_consensus_page_have_no_serious_violation(
+    live_server, page_for, northshire, alice, team
+):
+    _earlier, current = series_of_two(organisation=northshire, facilitator=alice, members=team)
+    page = page_for(alice, bypass_csp=True)
+    page.goto(f"{live_server.url}/o/northshire/w/{current.code}/wallchart/")
+    assert serious_violations(page) == []
+    page.goto(f"{live_server.url}/o/northshire/w/{current.code}/")
+    assert serious_violations(page) == []

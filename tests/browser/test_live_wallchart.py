@@ -1,0 +1,102 @@
+"""Two people, two browsers: what one does appears on the other's screen within 2 seconds."""
+
+import pytest
+from playwright.sync_api import expect
+
+from assessments.models import Participant, Step
+from assessments.selectors.workshops import workshop_role
+from assessments.services import workshops as services
+from tests.browser.conftest import screenshot
+from tests.builders import workshop_rated
+from tests.factories import WorkshopFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def facilitating(workshop, user):
+    return workshop_role(workshop=workshop, user=user, membership_role="facilitator")
+
+
+def test_a_submitted_rating_appears_on_the_facilitators_wall_chart_without_a_reload(
+    live_server, page_for, northshire, alice, bob, team
+):
+    workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
+    services.step_move(workshop=workshop, to=Step.ASSESS, role=facilitating(workshop, alice))
+    base = f"{live_server.url}/o/northshire/w/{workshop.code}"
+
+    chart = page_for(alice)
+    chart.goto(f"{base}/wallchart/")
+    chart.evaluate("window.notReloaded = true")
+    progress = chart.get_by_test_id("progress-leadership")
+    expect(progress).to_have_text("0 of 4 have rated")
+    screenshot(chart, "wallchart-before-reveal")
+
+    member = page_for(bob)
+    member.goto(f"{base}/")
+    member.locator("#stage-leadership-developing").check()
+    member.locator("#evidence-leadership").fill(
+        "The chief executive opened the month with results."
+    )
+    member.locator("#barrier-leadership button[type=submit]").click()
+    expect(member.locator("#barrier-leadership .rating-status")).to_contain_text("Developing")
+
+    expect(progress).to_have_text("1 of 4 have rated", timeout=2000)
+    assert chart.evaluate("window.notReloaded") is True
+    assert not chart.csp_errors and not member.csp_errors
+
+
+def test_the_members_page_follows_the_step_and_keeps_half_typed_evidence(
+    live_server, page_for, northshire, alice, bob, team
+):
+    workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
+    role = facilitating(workshop, alice)
+    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    base = f"{live_server.url}/o/northshire/w/{workshop.code}"
+
+    member = page_for(bob)
+    member.goto(f"{base}/")
+    evidence = member.locator("#evidence-learning")
+    evidence.fill("Half a thought about the learning sets we")
+
+    facilitator = page_for(alice)
+    facilitator.goto(f"{base}/")
+    facilitator.get_by_role("button", name="Close the assessment and reveal the ratings →").click()
+    expect(facilitator.locator(".stepper-step.is-current")).to_contain_text("Consensus")
+
+    # The member's stepper follows; the text they were typing stays where it was.
+    expect(member.locator(".stepper-step.is-current")).to_contain_text("Consensus", timeout=2000)
+    expect(member.locator("[data-live-notice]")).to_contain_text("What you typed here is kept")
+    assert evidence.input_value() == "Half a thought about the learning sets we"
+    # ...and it was saved as a draft on the server too.
+    participant = Participant.objects.get(workshop=workshop, user=bob)
+    assert participant.drafts.get(barrier__slug="learning").evidence.startswith("Half a thought")
+
+
+def test_a_member_with_nothing_typed_is_taken_to_the_new_step(
+    live_server, page_for, northshire, alice, bob, team
+):
+    workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
+    base = f"{live_server.url}/o/northshire/w/{workshop.code}"
+    member = page_for(bob)
+    member.goto(f"{base}/")
+    expect(member.get_by_role("button", name="I understand the model")).to_be_visible()
+    services.step_move(workshop=workshop, to=Step.ASSESS, role=facilitating(workshop, alice))
+    expect(member.get_by_role("heading", name="Step 2: your own assessment")).to_be_visible(
+        timeout=2500
+    )
+
+
+def test_screenshots_of_the_wall_chart_after_the_reveal_and_in_projector_mode(
+    live_server, page_for, northshire, alice, team
+):
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    base = f"{live_server.url}/o/northshire/w/{workshop.code}"
+    page = page_for(alice)
+    page.goto(f"{base}/wallchart/")
+    expect(page.locator(".marker").first).to_be_visible()
+    screenshot(page, "wallchart-after-reveal")
+    projector = page_for(alice, width=1920, height=1080)
+    projector.goto(f"{base}/wallchart/?projector=1")
+    screenshot(projector, "wallchart-projector")
+    # Six barriers fit on a 1920x1080 screen: nothing to scroll.
+    assert projector.evaluate("document.documentElement.scrollHeight") <= 1080
