@@ -239,7 +239,13 @@ def draft_save(
     _barrier_in_scope(workshop, barrier)
     if stage not in Stage.values:
         stage = ""
-    ids = [d.pk for d in _descriptors_of(barrier, descriptor_ids)]
+    # A draft keeps the ticks that make sense and drops the rest, never refusing.
+    wanted = {int(i) for i in descriptor_ids or [] if str(i).isdigit()}
+    ids = list(
+        Descriptor.objects.filter(pk__in=wanted, barrier_stage__barrier=barrier).values_list(
+            "pk", flat=True
+        )
+    )
     # A draft holds what was typed, up to a generous bound against abuse.
     draft, _ = RatingDraft.objects.update_or_create(
         participant=participant,
