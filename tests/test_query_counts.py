@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Role
-from tests.builders import workshop_completed
+from tests.builders import workshop_completed, workshop_rated
 from tests.factories import MembershipFactory, UserFactory
 
 # The state endpoint as the open wall chart polls it: with the regions it shows.
@@ -36,6 +36,16 @@ def room_of(n: int, organisation, facilitator):
 @pytest.fixture
 def rooms(northshire, alice):
     return {n: room_of(n, northshire, alice) for n in (5, 50)}
+
+
+def room_at_consensus(n: int, organisation, facilitator):
+    """A workshop of ``n`` members at step 3, every rating revealed."""
+    members = [
+        MembershipFactory(organisation=organisation, role=Role.MEMBER, user=UserFactory()).user
+        for _ in range(n)
+    ]
+    workshop = workshop_rated(organisation=organisation, facilitator=facilitator, members=members)
+    return workshop, members[0]
 
 
 def queries_for(client, url: str, **headers) -> tuple[int, int]:
@@ -74,3 +84,21 @@ def test_an_unchanged_poll_costs_the_same_few_queries_for_5_or_50_participants(
         status, counts[n] = queries_for(client, url, if_none_match=etag)
         assert status == 304, f"an unchanged poll for a room of {n} answered {status}"
     assert counts[5] == counts[50], f"304 poll: {counts[5]} queries for 5, {counts[50]} for 50"
+
+
+@pytest.mark.parametrize("as_facilitator", [True, False], ids=["facilitator", "member"])
+def test_the_consensus_page_costs_the_same_queries_for_5_or_50_participants(
+    as_facilitator, northshire, alice, client
+):
+    """Step 3 shows every rating and all the evidence side by side: still no query per person."""
+    counts = {}
+    for n in (5, 50):
+        workshop, member = room_at_consensus(n, northshire, alice)
+        client.force_login(alice if as_facilitator else member)
+        url = reverse(
+            "workshop_detail", kwargs={"org": workshop.organisation.slug, "code": workshop.code}
+        )
+        status, counts[n] = queries_for(client, url)
+        assert status == 200, f"the consensus page for a room of {n} answered {status}"
+        assert workshop.participants.count() == n
+    assert counts[5] == counts[50], f"consensus: {counts[5]} queries for 5, {counts[50]} for 50"
