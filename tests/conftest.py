@@ -22,9 +22,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _model_loaded(request):
     """Transactional tests flush the tables the data migration filled; refill them."""
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         from model_content.loader import original_load, real_models
 
+        request.getfixturevalue("transactional_db")
         original_load(real_models())
 
 

@@ -1,0 +1,108 @@
+"""A room full of people at once, on a real database with real connections.
+
+Threads, each with its own database connection, through the real views. On
+SQLite (the quick-start default) these would only test its file lock, so they
+run on PostgreSQL, as CI does.
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from assessments.models import Consensus, Rating, Step
+from assessments.selectors.workshops import workshop_role
+from assessments.services import workshops as services
+from tests.builders import workshop_rated
+from tests.factories import MembershipFactory, UserFactory, WorkshopFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="concurrency is tested on PostgreSQL (CI)"
+    ),
+]
+
+
+def at_once(functions):
+    """Run each function in its own thread, all released together; return their results."""
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+    errors = []
+
+    def run(i, fn):
+        try:
+            barrier.wait()
+            results[i] = fn()
+        except Exception as e:  # collected and asserted below
+            errors.append(e)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    return results
+
+
+def test_twenty_participants_submitting_at_the_same_moment_are_all_stored_once(northshire, alice):
+    members = [UserFactory() for _ in range(20)]
+    for m in members:
+        MembershipFactory(user=m, organisation=northshire)
+    workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=members)
+    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
+    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    url = reverse(
+        "rating_submit", kwargs={"org": "northshire", "code": workshop.code, "barrier": "learning"}
+    )
+
+    def submit(user):
+        def go():
+            client = Client()
+            client.force_login(user)
+            return client.post(
+                url, {"stage": "developing", "evidence": f"Seen by {user.email}"}
+            ).status_code
+
+        return go
+
+    statuses = at_once([submit(m) for m in members])
+    assert statuses == [302] * 20
+    ratings = Rating.objects.filter(participant__workshop=workshop, barrier__slug="learning")
+    assert ratings.count() == 20
+    assert sorted(r.evidence for r in ratings) == sorted(f"Seen by {m.email}" for m in members)
+    workshop.refresh_from_db()
+    assert workshop.revision >= 20  # every submission bumped it: no lost update
+
+
+def test_two_facilitators_recording_the_same_consensus_at_once_one_wins_one_is_told(
+    northshire, alice, fay, team
+):
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    workshop.co_facilitators.add(fay)
+    url = reverse(
+        "consensus_record",
+        kwargs={"org": "northshire", "code": workshop.code, "barrier": "leadership"},
+    )
+
+    def record(user, stage):
+        def go():
+            client = Client()
+            client.force_login(user)
+            return client.post(
+                url, {"stage": stage, "rationale": f"{user.first_name} says", "lock": 0}
+            ).status_code
+
+        return go
+
+    statuses = at_once([record(alice, "starting"), record(fay, "consolidating")])
+    assert sorted(statuses) == [302, 409]
+    consensus = Consensus.objects.get(workshop=workshop, barrier__slug="leadership")
+    winner = "starting" if statuses[0] == 302 else "consolidating"
+    assert consensus.stage == winner
+    assert consensus.lock == 1
