@@ -1,0 +1,37 @@
+"""Signing in with an email and password, signing out, and resetting a password by email."""
+
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+
+def test_signing_in_with_email_and_password_lands_in_the_organisation(client, bob):
+    response = client.post(reverse("login"), {"username": "BOB@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 302  # one organisation: straight to it
+
+
+def test_signing_out_ends_the_session(client_for, bob):
+    client = client_for(bob)
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_password_is_reset_through_the_emailed_link(client, bob):
+    client.post(reverse("password_reset"), {"email": bob.email})
+    link = re.search(r"http://\S+", mail.outbox[-1].body).group(0)
+    path = "/" + link.split("/", 3)[3]
+    response = client.get(path, follow=True)
+    new = "a brand new long password 42"
+    client.post(response.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    client.logout()
+    client.post(reverse("login"), {"username": bob.email, "password": new})
+    assert client.session["_auth_user_id"] == str(bob.pk)
+
+
+def test_the_login_page_asks_for_an_email(client):
+    assert "Email" in client.get(reverse("login")).content.decode()

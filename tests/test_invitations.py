@@ -1,0 +1,103 @@
+"""Inviting people: a single-use, expiring link that lands the invitee in the organisation."""
+
+import datetime
+import re
+
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Invitation, Membership, Participant
+from tests.factories import PASSWORD
+
+
+def invite(client, email="newcomer@example.org", role="member"):
+    return client.post(
+        reverse("member_invite", kwargs={"org": "northshire"}), {"email": email, "role": role}
+    )
+
+
+def link_in_last_mail() -> str:
+    return re.search(r"http://\S+/invitations/(\S+)/", mail.outbox[-1].body).group(0)
+
+
+def test_an_invitee_sets_a_password_and_lands_in_the_organisation(client_for, alice, client):
+    assert invite(client_for(alice)).status_code == 302
+    assert mail.outbox[-1].to == ["newcomer@example.org"]
+    link = link_in_last_mail()
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    invitation = Invitation.objects.get()
+    assert token not in invitation.token_hash and len(token) >= 40  # only a hash is stored
+
+    client.logout()
+    path = link.split("127.0.0.1:8000")[-1]
+    assert client.get(path).status_code == 200
+    response = client.post(
+        path,
+        {
+            "first_name": "Nia",
+            "last_name": "Newcomer",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("organisation_home", kwargs={"org": "northshire"})
+    membership = Membership.objects.get(user__email="newcomer@example.org")
+    assert membership.role == "member"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_used_link_is_refused(client_for, alice, client):
+    invite(client_for(alice))
+    path = link_in_last_mail().split("127.0.0.1:8000")[-1]
+    client.logout()
+    data = {"first_name": "N", "last_name": "N", "password1": PASSWORD, "password2": PASSWORD}
+    assert client.post(path, data).status_code == 302
+    client.logout()
+    again = client.post(path, data)
+    assert again.status_code == 410
+    assert "already been used" in again.content.decode()
+
+
+def test_an_expired_link_is_refused(client_for, alice, client):
+    invite(client_for(alice))
+    path = link_in_last_mail().split("127.0.0.1:8000")[-1]
+    Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    client.logout()
+    response = client.get(path)
+    assert response.status_code == 410
+    assert "expired" in response.content.decode()
+    assert not Membership.objects.filter(user__email="newcomer@example.org").exists()
+
+
+def test_a_made_up_token_is_refused(client, db):
+    response = client.get(reverse("invitation_accept", kwargs={"token": "not-a-real-token"}))
+    assert response.status_code == 410
+
+
+def test_a_member_or_viewer_cannot_invite(client_for, bob, vic):
+    assert invite(client_for(bob)).status_code == 403
+    assert invite(client_for(vic)).status_code == 403
+    assert not Invitation.objects.exists()
+
+
+def test_a_malformed_email_is_refused_with_the_form_kept(client_for, alice):
+    response = invite(client_for(alice), email="not an email")
+    assert response.status_code == 400
+    assert "not an email" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_an_invitation_from_a_workshop_makes_the_invitee_a_participant(workshop, alice, client):
+    from assessments.services.invitations import invitation_accept, invitation_create
+
+    invitation, token = invitation_create(
+        organisation=workshop.organisation,
+        email="late@example.org",
+        role="member",
+        by=alice,
+        workshop=workshop,
+    )
+    _, user = invitation_accept(token=token, first_name="L", last_name="Ate", password=PASSWORD)
+    assert Participant.objects.filter(workshop=workshop, user=user).exists()
