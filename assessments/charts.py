@@ -146,3 +146,42 @@ def figure_consensus_target(rows: list[dict]) -> go.Figure:
 def figure_json(fig: go.Figure) -> str:
     """The figure as JSON for plotly.js; safe inside a ``<script type="application/json">``."""
     return pio.to_json(fig, validate=False).replace("</", "<\\/")
+
+
+def figure_series_trend(points: list[dict]) -> go.Figure:
+    """The stage of each barrier over a series of workshops: consensus (solid) and target (dotted).
+
+    ``points``: ``{"date", "barrier", "consensus", "target"}`` per workshop and barrier.
+    """
+    fig = go.Figure()
+    barriers = list(dict.fromkeys(p["barrier"] for p in points))
+    symbols = ["circle", "square", "diamond", "triangle-up", "cross", "x"]
+    for i, name in enumerate(barriers):
+        mine = sorted((p for p in points if p["barrier"] == name), key=lambda p: p["date"])
+        done = [p for p in mine if p["consensus"]]
+        fig.add_trace(
+            go.Scatter(
+                name=name,
+                x=[p["date"] for p in done],
+                y=[STAGE_LABEL[p["consensus"]] for p in done],
+                mode="lines+markers",
+                marker={"symbol": symbols[i % len(symbols)], "size": 12},
+                legendgroup=name,
+            )
+        )
+        aimed = [p for p in mine if p["target"]]
+        if aimed:
+            fig.add_trace(
+                go.Scatter(
+                    name=f"{name}: target",
+                    x=[p["date"] for p in aimed],
+                    y=[STAGE_LABEL[p["target"]] for p in aimed],
+                    mode="markers",
+                    marker={"symbol": f"{symbols[i % len(symbols)]}-open", "size": 12},
+                    legendgroup=name,
+                    showlegend=False,
+                )
+            )
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=STAGE_LABELS)
+    fig.update_xaxes(type="date", title_text="Workshop")
+    return _layout(fig, title="Stage of each barrier over time", height=420)

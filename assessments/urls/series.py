@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from assessments.views import series
+
+urlpatterns = [
+    path("", series.series, name="series"),
+]

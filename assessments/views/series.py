@@ -1,0 +1,21 @@
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from assessments import charts
+from assessments.access import OrganisationRequest, organisation_view
+from assessments.selectors.series import series_of
+from model_content.models import Stage
+
+
+@organisation_view()
+def series(request: OrganisationRequest) -> HttpResponse:
+    """The organisation over time: each barrier's consensus and target at each workshop."""
+    data = series_of(organisation=request.organisation)
+    figure = (
+        charts.figure_json(charts.figure_series_trend(data["points"])) if data["points"] else None
+    )
+    return render(
+        request,
+        "series/series.html",
+        {**data, "figure": figure, "stage_labels": dict(Stage.choices)},
+    )
