@@ -73,9 +73,12 @@ def northshire_objects(northshire, alice, team):
         "stage": "developing",
         "participant": current.participants.first().pk,
     }
-    version = northshire.model_versions.first()
-    if version is not None:
-        values["version"] = version.code
+    from model_content.selectors import model_version_original
+    from model_content.services import version_copy
+
+    values["version"] = version_copy(
+        organisation=northshire, source=model_version_original(), by=alice
+    ).code
     invitation, _token = invitation_create(
         organisation=northshire, email="newcomer@example.org", role=Role.MEMBER, by=alice
     )
