@@ -100,3 +100,20 @@ def test_screenshots_of_the_wall_chart_after_the_reveal_and_in_projector_mode(
     screenshot(projector, "wallchart-projector")
     # Six barriers fit on a 1920x1080 screen: nothing to scroll.
     assert projector.evaluate("document.documentElement.scrollHeight") <= 1080
+
+
+def test_the_wall_chart_prints_on_one_landscape_page(
+    live_server, page_for, northshire, alice, team
+):
+    import io
+
+    from pypdf import PdfReader
+
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    page = page_for(alice)
+    page.goto(f"{live_server.url}/o/northshire/w/{workshop.code}/wallchart/")
+    expect(page.locator(".marker").first).to_be_visible()
+    printed = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    assert len(printed.pages) == 1
+    box = printed.pages[0].mediabox
+    assert float(box.width) > float(box.height)  # landscape
