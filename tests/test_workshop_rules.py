@@ -220,25 +220,6 @@ def test_an_outsider_cannot_even_see_that_the_workshop_exists(client_for, worksh
     assert client_for(mallory).get(url("workshop_detail", workshop)).status_code == 404
 
 
-def test_the_consensus_page_costs_the_same_queries_for_5_and_for_25_participants(
-    client_for, northshire, alice
-):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    counts = []
-    for size in (5, 25):
-        members = [UserFactory() for _ in range(size)]
-        for m in members:
-            MembershipFactory(user=m, organisation=northshire)
-        workshop = workshop_rated(organisation=northshire, facilitator=alice, members=members)
-        client = client_for(alice)
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url("workshop_detail", workshop)).status_code == 200
-        counts.append(len(ctx))
-    assert counts[0] == counts[1]
-
-
 def test_the_assessment_page_costs_the_same_queries_for_5_and_for_25_participants(
     client_for, northshire, alice
 ):

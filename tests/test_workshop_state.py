@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from assessments.views import live
 from tests.builders import evidence_text, workshop_rated
-from tests.factories import MembershipFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -65,32 +64,14 @@ def test_before_the_reveal_nobody_sees_anothers_rating_in_the_state(
         assert 'class="marker"' not in text
 
 
-def _poll_queries(client, workshop) -> tuple[int, int]:
-    first = client.get(state_url(workshop))
+def test_an_unchanged_poll_is_answered_after_one_query(client_for, alice, workshop):
+    """Room-size independence is in test_query_counts.py; here, the floor the bench relies on."""
+    client = client_for(alice)
+    etag = client.get(state_url(workshop))["ETag"]
     with CaptureQueriesContext(connection) as unchanged:
-        response = client.get(state_url(workshop), headers={"if-none-match": first["ETag"]})
+        response = client.get(state_url(workshop), headers={"if-none-match": etag})
     assert response.status_code == 304
-    workshop.revision += 1
-    workshop.save(update_fields=["revision"])
-    with CaptureQueriesContext(connection) as changed:
-        assert client.get(state_url(workshop)).status_code == 200
-    return len(unchanged), len(changed)
-
-
-def test_the_poll_costs_the_same_queries_for_5_and_for_50_participants(
-    client_for, northshire, alice
-):
-    counts = []
-    for size in (5, 50):
-        members = [UserFactory() for _ in range(size)]
-        for m in members:
-            MembershipFactory(user=m, organisation=northshire)
-        workshop = workshop_rated(organisation=northshire, facilitator=alice, members=members)
-        live._authorised.clear()
-        counts.append(_poll_queries(client_for(alice), workshop))
-    assert counts[0] == counts[1]
-    # Unchanged: the revision, one statement.
-    assert counts[0][0] == 1
+    assert len(unchanged) == 1  # the revision; no session, user or membership lookup
 
 
 def test_another_organisations_workshop_is_not_found(client_for, mallory, workshop):
