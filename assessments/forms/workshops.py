@@ -14,6 +14,8 @@ from assessments.models import (
 from model_content.models import Stage
 
 STAGE_CHOICES = Stage.choices
+# A select starts empty, so nobody records a stage by leaving the first one.
+STAGE_SELECT = [("", "Choose a stage"), *Stage.choices]
 
 
 class WorkshopForm(forms.Form):
@@ -80,7 +82,7 @@ class ChallengeForm(forms.Form):
 
 
 class ConsensusForm(forms.Form):
-    stage = forms.ChoiceField(choices=STAGE_CHOICES, label="Agreed stage")
+    stage = forms.ChoiceField(choices=STAGE_SELECT, label="Agreed stage")
     rationale = forms.CharField(
         max_length=RATIONALE_MAX,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": RATIONALE_MAX}),
@@ -90,7 +92,7 @@ class ConsensusForm(forms.Form):
 
 
 class TargetForm(forms.Form):
-    stage = forms.ChoiceField(choices=STAGE_CHOICES, label="Target stage")
+    stage = forms.ChoiceField(choices=STAGE_SELECT, label="Target stage")
     fewer_actions_reason = forms.CharField(
         label="If fewer than three key actions: why",
         max_length=NOTE_MAX,
