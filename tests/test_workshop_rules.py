@@ -240,3 +240,22 @@ def test_the_assessment_page_costs_the_same_queries_for_5_and_for_25_participant
             counts.append((person == alice, len(ctx)))
     assert counts[0] == counts[2] and counts[1] == counts[3]
     assert Workshop.objects.count() == 2
+
+
+def test_a_facilitator_adds_a_member_or_invites_someone_new_from_the_workshop(
+    client_for, workshop, alice, fay, mailoutbox
+):
+    from assessments.models import Invitation, Participant
+
+    client = client_for(alice)
+    client.post(url("participant_add", workshop), {"email": fay.email})
+    assert Participant.objects.filter(workshop=workshop, user=fay).exists()
+    client.post(url("participant_add", workshop), {"email": "new.director@example.org"})
+    invitation = Invitation.objects.get(email="new.director@example.org")
+    assert invitation.workshop == workshop
+    assert mailoutbox[-1].to == ["new.director@example.org"]
+
+
+def test_a_member_cannot_add_people_to_a_workshop(client_for, workshop, bob):
+    response = client_for(bob).post(url("participant_add", workshop), {"email": "x@example.org"})
+    assert response.status_code == 403

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<uuid:code>/step/", v.step_move, name="step_move"),
     path("<uuid:code>/timebox/", v.timebox_set, name="timebox_set"),
     path("<uuid:code>/facilitators/", v.facilitators_change, name="facilitators_change"),
+    path("<uuid:code>/participants/", v.participant_add, name="participant_add"),
     path("<uuid:code>/understood/", v.understanding_confirm, name="understanding_confirm"),
     path("<uuid:code>/rate/<slug:barrier>/", v.rating_submit, name="rating_submit"),
     path("<uuid:code>/rate/<slug:barrier>/draft/", v.rating_draft, name="rating_draft"),

@@ -351,6 +351,45 @@ def facilitators_change(request: OrganisationRequest, code) -> HttpResponse:
 # ---------------------------------------------------------------- participants
 
 
+@organisation_view(Role.FACILITATOR)
+@require_POST
+def participant_add(request: OrganisationRequest, code) -> HttpResponse:
+    """Add a member of the organisation, or invite someone new by email, to this workshop."""
+    workshop = workshop_get(request, code)
+    role = _role(request, workshop)
+    form = PersonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a valid email address.")
+        return workshop_page(request, workshop, status=400)
+    email = form.cleaned_data["email"].lower()
+    member = (
+        get_user_model()
+        .objects.filter(email__iexact=email, memberships__organisation=request.organisation)
+        .first()
+    )
+    try:
+        if member is not None:
+            current = [p.user for p in selectors.participants_of(workshop)]
+            services.participants_set(workshop=workshop, users=[*current, member], role=role)
+            messages.success(request, f"{member.get_full_name() or email} now takes part.")
+        else:
+            from assessments.rules import ensure_facilitator
+            from assessments.services.invitations import invitation_create
+
+            ensure_facilitator(workshop, role)
+            invitation_create(
+                organisation=request.organisation,
+                email=email,
+                role=Role.MEMBER,
+                by=request.user,
+                workshop=workshop,
+            )
+            messages.success(request, f"Invitation sent to {email}: they join when they accept.")
+    except ValidationError as e:
+        return _refused(request, workshop, e)
+    return _back(request, workshop)
+
+
 @organisation_view()
 @require_POST
 def understanding_confirm(request: OrganisationRequest, code) -> HttpResponse:
