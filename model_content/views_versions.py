@@ -44,15 +44,13 @@ def version_list(request: OrganisationRequest) -> HttpResponse:
 @organisation_view()
 @require_GET
 def version_detail(request: OrganisationRequest, version) -> HttpResponse:
-    the_version = _version(request, version)
+    return _detail_page(request, _version(request, version))
+
+
+def _detail_page(request, version: ModelVersion, status: int = 200) -> HttpResponse:
+    context = {"version": version, "barriers": barriers_with_content(version=version)}
     return render(
-        request,
-        "model_content/versions/detail.html",
-        {
-            "version": the_version,
-            "barriers": barriers_with_content(version=the_version),
-            "stages": Stage,
-        },
+        request, "model_content/versions/detail.html", {**context, "stages": Stage}, status=status
     )
 
 
@@ -75,16 +73,7 @@ def version_edit(request: OrganisationRequest, version) -> HttpResponse:
             "Published versions and the original are never edited, so past workshops stay as "
             "they were: copy it into a new draft instead.",
         )
-        return render(
-            request,
-            "model_content/versions/detail.html",
-            {
-                "version": the_version,
-                "barriers": barriers_with_content(version=the_version),
-                "stages": Stage,
-            },
-            status=403,
-        )
+        return _detail_page(request, the_version, status=403)
     form = VersionForm(request.POST or None, content=services.version_content(the_version))
     if request.method == "POST" and form.is_valid():
         try:
