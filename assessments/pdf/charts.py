@@ -52,3 +52,16 @@ def figure_svg(fig: go.Figure, *, width: int, height: int | None = None) -> str 
         log.warning("Chart export to SVG failed; the PDF shows the table instead", exc_info=True)
         return None
     return data.decode("utf-8") if isinstance(data, bytes) else data
+
+
+def warm_in_background() -> None:
+    """Start kaleido's browser now, off the request path (gunicorn.conf.py calls it per worker)."""
+
+    def warm() -> None:
+        try:
+            with _lock:
+                _ensure_server()
+        except Exception:  # the first PDF will try again and say why
+            log.warning("Could not start kaleido ahead of time", exc_info=True)
+
+    threading.Thread(target=warm, name="kaleido-warm", daemon=True).start()
