@@ -356,15 +356,7 @@ def load_scenarios(seed: dict, base: str) -> dict[str, list[dict] | None]:
     if state:
         # What the open wall chart polls: its regions, with the ETag it last saw.
         state += "?r=grid,charts"
-        # The ETag is per person: each learns theirs with a first poll, as the page does.
-        for p in seed["members"]:
-            status, headers, _, _ = fetch(base, state, p)
-            p["etag"] = headers.get("ETag", "")
-            check(
-                status == 200 and p["etag"],
-                f"state endpoint answered {status} to {p['user']} "
-                f"(Location: {headers.get('Location')}), no ETag",
-            )
+        learn_etags(base, state, seed["members"])
         status, *_ = fetch(base, state, person, headers={"If-None-Match": "$etag"})
         check(status == 304, f"state endpoint with its own ETag answered {status}, not 304")
         scenarios["state_304"] = [{"path": state, "headers": {"If-None-Match": "$etag"}}]
@@ -401,6 +393,21 @@ def load_scenarios(seed: dict, base: str) -> dict[str, list[dict] | None]:
     else:
         scenarios["submit"] = None
     return scenarios
+
+
+def learn_etags(base: str, state: str, people: list[dict]) -> None:
+    """The ETag is per person: each learns theirs with a first poll, as the page does.
+
+    Again on every new server and after anything bumped the revision.
+    """
+    for p in people:
+        status, headers, _, _ = fetch(base, state, p)
+        p["etag"] = headers.get("ETag", "")
+        check(
+            status == 200 and p["etag"],
+            f"state endpoint answered {status} to {p['user']} "
+            f"(Location: {headers.get('Location')}), no ETag",
+        )
 
 
 def check(ok, message: str) -> None:
@@ -522,6 +529,11 @@ def machine() -> dict:
     }
 
 
+def pg_version(n: str) -> str:
+    """150020 → 15.20"""
+    return f"{int(n) // 10000}.{int(n) % 10000}" if n.isdigit() else n
+
+
 def ms(us: float) -> str:
     return f"{us / 1000:.1f} ms"
 
@@ -556,10 +568,13 @@ def render(results: dict) -> str:
     m = results["machine"]
     a = results["args"]
     lines = [
-        f"Run {results['date']} on {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB memory, "
-        f"PostgreSQL {m['postgresql']}, Python {m['python']}. gunicorn {a['workers'][0]} sync "
+        f"Run {results['date']} at `{results.get('commit', '?')}` on {m['cores']} cores "
+        f"({m['cpu']}), {m['memory_gb']} GB memory, "
+        f"PostgreSQL {pg_version(m['postgresql'])}, Python {m['python']}. "
+        f"gunicorn {a['workers'][0]} sync "
         f"workers; wrk `-t{a['threads']} -c{a['connections']} -d{a['duration']}s` on the same "
-        "machine (wrk takes part of the same two cores).",
+        "machine (wrk takes part of the same two cores). Load average before the run: "
+        f"{results.get('load_before', 0):.2f}, after: {results.get('load_after', 0):.2f}.",
         "",
         "| scenario | requests/s | × ceiling | p50 | × ceiling | p95 | × ceiling | errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -774,6 +789,10 @@ def main() -> None:
     results: dict = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
+        "load_before": os.getloadavg()[0],
+        "commit": subprocess.run(
+            ["git", "describe", "--always", "--dirty"], cwd=BASE_DIR, capture_output=True, text=True
+        ).stdout.strip(),
         "args": {
             "workers": args.workers,
             "threads": args.threads,
@@ -812,6 +831,8 @@ def main() -> None:
             results["pdfs"] = pdf_timings(seed, base, args)
     for n in args.workers[1:]:
         with Server(env, args.port, n):
+            if scenarios.get("state_304"):
+                learn_etags(base, scenarios["state_304"][0]["path"], seed["members"])
             results["workers"][n] = {
                 name: wrk(f"{name}-w{n}", args, args.port, seed["members"], scenarios[name])
                 for name in ("healthz", "state_304", "wallchart", "submit")
@@ -827,6 +848,7 @@ def main() -> None:
     if not only or "queries" in only:
         log("queries per page at 5 and 50 participants")
         results["queries"] = django_side(env, "queries")
+    results["load_after"] = os.getloadavg()[0]
     results["targets"] = targets(results)
     (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
     table = render(results)
