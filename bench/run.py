@@ -573,8 +573,8 @@ def render(results: dict) -> str:
         f"PostgreSQL {pg_version(m['postgresql'])}, Python {m['python']}. "
         f"gunicorn {a['workers'][0]} sync "
         f"workers; wrk `-t{a['threads']} -c{a['connections']} -d{a['duration']}s` on the same "
-        "machine (wrk takes part of the same two cores). Load average before the run: "
-        f"{results.get('load_before', 0):.2f}, after: {results.get('load_after', 0):.2f}.",
+        "machine (wrk takes part of the same two cores). Load average just before the run: "
+        f"{results.get('load_before', 0):.2f} (anything else running skews every figure).",
         "",
         "| scenario | requests/s | × ceiling | p50 | × ceiling | p95 | × ceiling | errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -848,7 +848,6 @@ def main() -> None:
     if not only or "queries" in only:
         log("queries per page at 5 and 50 participants")
         results["queries"] = django_side(env, "queries")
-    results["load_after"] = os.getloadavg()[0]
     results["targets"] = targets(results)
     (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
     table = render(results)
