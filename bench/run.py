@@ -147,13 +147,6 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not answer /healthz within 30 s; see bench/out/")
 
-    def pids(self) -> list[int]:
-        """The workers' process ids (for py-spy)."""
-        out = subprocess.run(
-            ["ps", "-o", "pid=", "--ppid", str(self.proc.pid)], capture_output=True, text=True
-        )
-        return [int(p) for p in out.stdout.split()]
-
     def __exit__(self, *exc):
         self.proc.send_signal(signal.SIGTERM)
         try:
@@ -204,7 +197,10 @@ def fetch(base: str, path: str, person: dict, *, data=None, headers=None):
 
 
 def lua_str(s: str) -> str:
-    return json.dumps(s)  # a JSON string is a valid Lua string literal for our ASCII content
+    """A Lua string literal. Everything we write is ASCII (bodies are URL-encoded),
+    and for ASCII a JSON string is a valid Lua string."""
+    check(s.isascii(), f"not ASCII, cannot go into the wrk scenario: {s[:40]!r}")
+    return json.dumps(s)
 
 
 def write_scenario(path: Path, host: str, people: list[dict], requests: list[dict]) -> None:
