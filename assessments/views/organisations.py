@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from assessments.access import OrganisationRequest, organisation_view
 from assessments.forms.accounts import InvitationForm, RoleForm
@@ -13,6 +13,7 @@ from assessments.services.organisations import membership_change_role, membershi
 
 
 @organisation_view()
+@require_safe
 def organisation_home(request: OrganisationRequest) -> HttpResponse:
     return render(
         request,
@@ -39,6 +40,7 @@ def _members_page(request: OrganisationRequest, form: InvitationForm, status: in
 
 
 @organisation_view()
+@require_safe
 def members(request: OrganisationRequest) -> HttpResponse:
     return _members_page(request, InvitationForm())
 

@@ -1,5 +1,6 @@
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from assessments import charts
 from assessments.access import OrganisationRequest, organisation_view
@@ -8,6 +9,7 @@ from model_content.models import Stage
 
 
 @organisation_view()
+@require_safe
 def series(request: OrganisationRequest) -> HttpResponse:
     """The organisation over time: each barrier's consensus and target at each workshop."""
     data = series_of(organisation=request.organisation)

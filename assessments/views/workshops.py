@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from icalendar import Calendar, Event
 
 from assessments.access import OrganisationRequest, organisation_view, workshop_get
@@ -700,6 +700,7 @@ def reassessment_start(request: OrganisationRequest, code) -> HttpResponse:
 
 
 @organisation_view()
+@require_safe
 def action_tracker(request: OrganisationRequest) -> HttpResponse:
     return render(
         request,
