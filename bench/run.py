@@ -136,16 +136,23 @@ class Server:
         self.proc = subprocess.Popen(
             cmd, cwd=BASE_DIR, env=self.env, stdout=self.errlog, stderr=self.errlog
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see bench/out/gunicorn-{self.workers}.log")
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2):
-                    return self
-            except (urllib.error.URLError, ConnectionError):
+                # Slow at first: every worker starts its chart-export Chromium at boot.
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=10):
+                    break
+            except OSError:  # refused, reset or timed out: not up yet
                 time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer /healthz within 30 s; see bench/out/")
+        else:
+            self.__exit__()
+            raise RuntimeError("gunicorn did not answer /healthz within 60 s; see bench/out/")
+        # Let the boot-time warm-up (kaleido's Chromium in each worker) finish before measuring.
+        time.sleep(3)
+        settle(self.port)
+        return self
 
     def __exit__(self, *exc):
         self.proc.send_signal(signal.SIGTERM)
