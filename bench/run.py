@@ -151,7 +151,11 @@ class Server:
             raise RuntimeError("gunicorn did not answer /healthz within 60 s; see bench/out/")
         # Let the boot-time warm-up (kaleido's Chromium in each worker) finish before measuring.
         time.sleep(3)
-        settle(self.port)
+        try:
+            settle(self.port)
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc):
