@@ -117,3 +117,29 @@ def test_the_wall_chart_prints_on_one_landscape_page(
     assert len(printed.pages) == 1
     box = printed.pages[0].mediabox
     assert float(box.width) > float(box.height)  # landscape
+
+
+def test_polling_pauses_while_the_tab_is_hidden_and_resumes_when_shown(
+    live_server, page_for, northshire, alice, team
+):
+    workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
+    page = page_for(alice)
+    polls = []
+    page.on("request", lambda r: polls.append(r.url) if "/state/" in r.url else None)
+    page.goto(f"{live_server.url}/o/northshire/w/{workshop.code}/wallchart/")
+    page.wait_for_timeout(1500)
+    assert polls, "the page polls while visible"
+    page.evaluate(
+        "Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    page.wait_for_timeout(300)
+    seen = len(polls)
+    page.wait_for_timeout(2500)
+    assert len(polls) == seen, "no polling while hidden"
+    page.evaluate(
+        "Object.defineProperty(document, 'hidden', {value: false, configurable: true});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
+    page.wait_for_timeout(500)
+    assert len(polls) > seen, "polling resumes at once when shown"
