@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import (
     HttpRequest,
@@ -25,6 +26,7 @@ from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from assessments import charts
@@ -195,6 +197,27 @@ def _workshop_url(request: OrganisationRequest, workshop: Workshop) -> str:
         )
 
 
+def wallchart_regions(request: OrganisationRequest, workshop: Workshop) -> dict[str, str]:
+    """The grid and the charts, rendered once per workshop revision.
+
+    They are the same for every viewer, and after a change every open page asks
+    for them at once: 50 identical renders of about 75 ms each (bench/README.md).
+    The key carries the revision read from the database, so a per-process cache
+    is right with any number of app servers.
+    """
+    key = f"wallchart-regions:{workshop.code}:{workshop.revision}"
+    regions = cache.get(key)
+    if regions is None:
+        chart = wallchart_context(request, workshop)
+        regions = {
+            "grid": render_to_string("live/_grid.html", chart, request),
+            "charts": render_to_string("live/_charts.html", chart, request),
+        }
+        cache.set(key, regions, 60 * 60)
+    # Our own templates' output, escaped when it was rendered.
+    return {name: mark_safe(html) for name, html in regions.items()}  # noqa: S308
+
+
 # ---------------------------------------------------------------- views
 
 
@@ -202,7 +225,7 @@ def _workshop_url(request: OrganisationRequest, workshop: Workshop) -> str:
 @require_GET
 def wallchart(request: OrganisationRequest, code) -> HttpResponse:
     workshop = workshop_get(request, code)
-    context = wallchart_context(request, workshop)
+    context = {"workshop": workshop, "regions": wallchart_regions(request, workshop)}
     context["projector"] = request.GET.get("projector") == "1"
     context["workshop_url"] = _workshop_url(request, workshop)
     return render(request, "live/wallchart.html", context)
@@ -228,20 +251,17 @@ def _workshop_state(request: OrganisationRequest, code) -> HttpResponse:
         return HttpResponseNotModified(headers=headers)
 
     regions = {}
-    role = selectors.workshop_role(
-        workshop=workshop, user=request.user, membership_role=request.membership.role
-    )
     if "stepper" in asked or "progress" in asked:
+        role = selectors.workshop_role(
+            workshop=workshop, user=request.user, membership_role=request.membership.role
+        )
         step = _step_context(workshop, role)
         for name in ("stepper", "progress"):
             if name in asked:
                 regions[name] = _render_optional(f"workshops/_{name}.html", step, request)
     if "grid" in asked or "charts" in asked:
-        chart = wallchart_context(request, workshop)
-        if "grid" in asked:
-            regions["grid"] = render_to_string("live/_grid.html", chart, request)
-        if "charts" in asked:
-            regions["charts"] = render_to_string("live/_charts.html", chart, request)
+        cached = wallchart_regions(request, workshop)
+        regions.update({name: cached[name] for name in ("grid", "charts") if name in asked})
     return JsonResponse(
         {
             "revision": workshop.revision,
