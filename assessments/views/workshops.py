@@ -446,18 +446,22 @@ def rating_submit(request: OrganisationRequest, code, barrier: str) -> HttpRespo
     role = _role(request, workshop)
     participant, given_by = _participant_for(request, workshop, role)
     form = RatingForm(request.POST, barrier=the_barrier)
-    if given_by is None:
-        # Whatever happens next, what they typed is kept.
-        services.draft_save(
-            workshop=workshop,
-            participant=participant,
-            barrier=the_barrier,
-            stage=request.POST.get("stage", ""),
-            evidence=request.POST.get("evidence", ""),
-            descriptor_ids=[d for d in request.POST.getlist("descriptors") if d.isdigit()],
-        )
+
+    def refused(status: int) -> HttpResponse:
+        if given_by is None:
+            # Whatever was refused, what they typed is kept (a success needs no draft).
+            services.draft_save(
+                workshop=workshop,
+                participant=participant,
+                barrier=the_barrier,
+                stage=request.POST.get("stage", ""),
+                evidence=request.POST.get("evidence", ""),
+                descriptor_ids=request.POST.getlist("descriptors"),
+            )
+        return workshop_page(request, workshop, bound={("rating", barrier): form}, status=status)
+
     if not form.is_valid():
-        return workshop_page(request, workshop, bound={("rating", barrier): form}, status=400)
+        return refused(400)
     try:
         services.rating_submit(
             workshop=workshop,
@@ -470,10 +474,10 @@ def rating_submit(request: OrganisationRequest, code, barrier: str) -> HttpRespo
         )
     except PermissionDenied as e:
         messages.error(request, str(e))
-        return workshop_page(request, workshop, bound={("rating", barrier): form}, status=403)
+        return refused(403)
     except ValidationError as e:
         form.add_error(None, _errors(e))
-        return workshop_page(request, workshop, bound={("rating", barrier): form}, status=400)
+        return refused(400)
     who = "" if given_by is None else f" for {participant.user.get_full_name()}"
     messages.success(request, f"Rating for {the_barrier.name} submitted{who}.")
     return _back(request, workshop, f"barrier-{barrier}")
