@@ -20,7 +20,7 @@ STAGE_SELECT = [("", "Choose a stage"), *Stage.choices]
 
 class WorkshopForm(forms.Form):
     title = forms.CharField(max_length=200)
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     barriers = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         help_text="All six by default; the paper suggests a team may start with one or two.",
@@ -42,8 +42,12 @@ class WorkshopForm(forms.Form):
         self.fields["barriers"].choices = [(b.slug, b.name) for b in barriers]
         self.fields["participants"].queryset = (
             get_user_model()
-            .objects.filter(memberships__organisation=organisation)
-            .exclude(memberships__role=Role.VIEWER)
+            # One filter() so that both conditions hold for the same membership: a member
+            # here who is a viewer elsewhere can still take part.
+            .objects.filter(
+                memberships__organisation=organisation,
+                memberships__role__in=[Role.FACILITATOR, Role.MEMBER],
+            )
             .order_by("first_name", "last_name", "email")
         )
         self.fields["participants"].label_from_instance = lambda u: u.get_full_name() or u.email
@@ -117,7 +121,9 @@ class ActionForm(forms.Form):
     accountable_name = forms.CharField(
         max_length=NAME_MAX, required=False, label="…or someone outside Breakthrough"
     )
-    due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        label="Due", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     breakthrough_point = forms.ModelChoiceField(
         queryset=None, required=False, label="Draws on the breakthrough point (optional)"
     )
@@ -145,7 +151,7 @@ class ActionStatusForm(forms.Form):
 
 class ReassessForm(forms.Form):
     reassess_on = forms.DateField(
-        label="Date to reassess", widget=forms.DateInput(attrs={"type": "date"})
+        label="Date to reassess", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 
