@@ -1,0 +1,94 @@
+"""Step 3: after the reveal everyone sees the spread and the evidence; the facilitator records
+the agreed stage, and the record shows who changed it and when."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Consensus, HistoryEntry
+from tests.builders import evidence_text, series_of_two, workshop_rated
+from tests.factories import MembershipFactory, UserFactory
+
+
+def url(name, workshop, **kwargs):
+    return reverse(name, kwargs={"org": "northshire", "code": workshop.code, **kwargs})
+
+
+def test_an_anonymous_workshop_shows_the_evidence_without_names(
+    client_for, northshire, alice, bob, carol, team
+):
+    workshop = workshop_rated(
+        organisation=northshire, facilitator=alice, members=team, anonymous=True
+    )
+    leadership = workshop.barriers.get(slug="leadership")
+    page = client_for(carol).get(url("workshop_detail", workshop)).content.decode()
+    assert evidence_text(bob, leadership) in page
+    assert "Participant A" in page
+    assert "Bob Example" not in page
+
+
+def test_a_named_workshop_shows_who_gave_each_piece_of_evidence(
+    client_for, northshire, alice, bob, carol, team
+):
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    page = client_for(carol).get(url("workshop_detail", workshop)).content.decode()
+    assert "Bob Example" in page
+
+
+def test_the_spread_is_counts_per_stage_and_never_an_average(client_for, northshire, alice, team):
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    page = client_for(alice).get(url("workshop_detail", workshop)).content.decode()
+    # Leadership is rated starting, consolidating, developing, developing (tests/builders.py).
+    assert "Starting: <strong>1</strong>" in page
+    assert "Developing: <strong>2</strong>" in page
+    assert "average" not in page.lower().replace("there is no average", "")
+    assert "Wide spread" in page
+
+
+def test_a_consensus_is_recorded_with_who_and_when_and_shown_in_the_history(
+    client_for, northshire, alice, team
+):
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    response = client_for(alice).post(
+        url("consensus_record", workshop, barrier="learning"),
+        {"stage": "developing", "rationale": "Three of four saw it in their teams.", "lock": 0},
+    )
+    assert response.status_code == 302
+    consensus = Consensus.objects.get(workshop=workshop, barrier__slug="learning")
+    assert consensus.recorded_by == alice and consensus.stage == "developing"
+    entry = HistoryEntry.objects.get(workshop=workshop, kind="consensus")
+    assert entry.actor == alice
+    page = client_for(team[0]).get(url("workshop_detail", workshop)).content.decode()
+    assert entry.summary in page.replace("&#x27;", "'").replace("&quot;", '"')
+
+
+def test_a_member_cannot_record_the_consensus(client_for, northshire, alice, bob, team):
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    response = client_for(bob).post(
+        url("consensus_record", workshop, barrier="learning"),
+        {"stage": "consolidating", "rationale": "I say so", "lock": 0},
+    )
+    assert response.status_code == 403
+    assert b"facilitators" in response.content
+    assert not Consensus.objects.exists()
+
+
+def test_the_follow_up_shows_the_previous_consensus_for_comparison(
+    client_for, northshire, alice, team
+):
+    earlier, current = series_of_two(organisation=northshire, facilitator=alice, members=team)
+    page = client_for(team[0]).get(url("workshop_detail", current)).content.decode()
+    assert "Previous workshop's consensus: <strong>Starting</strong>" in page
+
+
+@pytest.mark.parametrize("size", [5, 30])
+def test_the_consensus_page_makes_no_query_per_participant(
+    client_for, northshire, alice, size, django_assert_max_num_queries
+):
+    members = [UserFactory() for _ in range(size)]
+    for m in members:
+        MembershipFactory(user=m, organisation=northshire)
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=members)
+    client = client_for(alice)
+    client.get(url("workshop_detail", workshop))  # the session and caches warm
+    with django_assert_max_num_queries(25):
+        assert client.get(url("workshop_detail", workshop)).status_code == 200
