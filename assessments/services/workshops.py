@@ -562,12 +562,15 @@ def action_review(
     rules.ensure_facilitator(workshop, role)
     if action.workshop_id != workshop.previous_id:
         raise ValidationError("That action is not from the previous workshop.")
-    review, _ = ActionReview.objects.update_or_create(
-        workshop=workshop,
-        action=action,
-        defaults={"status": status, "note": (note or "").strip(), "reviewed_by": by},
+    # Validate before saving: a bad status or note changes nothing.
+    review = ActionReview.objects.filter(workshop=workshop, action=action).first() or (
+        ActionReview(workshop=workshop, action=action)
     )
+    review.status = status
+    review.note = (note or "").strip()
+    review.reviewed_by = by
     review.full_clean()
+    review.save()
     Action.objects.filter(pk=action.pk).update(status=status, status_note=review.note)
     history_record(
         workshop=workshop,
