@@ -89,7 +89,7 @@ def document_context(workshop: Workshop, *, with_charts: bool) -> dict:
                 "challenges": [
                     (r, c)
                     for r in (spread.ratings if spread else [])
-                    for c in r.rating.challenges.all()
+                    for c in r.rating.challenge_list
                 ],
             }
         )

@@ -112,7 +112,7 @@ def wallchart_context(request: OrganisationRequest, workshop: Workshop) -> dict:
     )
     barriers = selectors.workshop_barriers(workshop)
     progress = {p.barrier.pk: p for p in selectors.workshop_progress(workshop, barriers)}
-    spreads = selectors.ratings_revealed(workshop, barriers)
+    spreads = selectors.ratings_revealed(workshop, barriers, with_challenges=False)
     outcomes = {o.barrier.pk: o for o in selectors.workshop_outcome(workshop, barriers)}
     rows = []
     for barrier in barriers:
