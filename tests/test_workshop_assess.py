@@ -1,0 +1,103 @@
+"""Step 2: each participant's own stage and evidence, drafts that survive anything, a timebox."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import EVIDENCE_MAX, RatingDraft, Step
+from assessments.selectors.workshops import workshop_role
+from assessments.services import workshops as services
+
+
+def url(name, workshop, **kwargs):
+    return reverse(name, kwargs={"org": "northshire", "code": workshop.code, **kwargs})
+
+
+@pytest.fixture
+def assessing(workshop, alice):
+    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
+    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    return workshop
+
+
+def test_the_form_offers_each_stage_with_its_headline_and_a_length_limit(
+    client_for, assessing, bob
+):
+    page = client_for(bob).get(url("workshop_detail", assessing)).content.decode()
+    assert 'type="radio" name="stage"' in page
+    assert "Leaders do not show clearly" in page
+    assert f'maxlength="{EVIDENCE_MAX}"' in page
+    assert "data-autosave-url" in page
+    assert "<script>" not in page  # CSP: every script comes from static/js
+
+
+def test_a_draft_with_its_ticks_comes_back_after_a_reload(client_for, assessing, bob):
+    leadership = assessing.barriers.get(slug="leadership")
+    descriptor = leadership.stages.get(stage="developing").descriptors.first()
+    client = client_for(bob)
+    response = client.post(
+        url("rating_draft", assessing, barrier="leadership"),
+        {
+            "stage": "developing",
+            "evidence": "Board papers now say why",
+            "descriptors": [descriptor.pk],
+        },
+    )
+    assert response.status_code == 200 and response.json()["saved"]
+    page = client.get(url("workshop_detail", assessing)).content.decode()
+    assert "Board papers now say why" in page
+    draft = RatingDraft.objects.get(participant__user=bob)
+    assert draft.descriptor_ids == [descriptor.pk]
+
+
+def test_a_draft_is_still_kept_after_the_facilitator_closes_the_step(
+    client_for, assessing, alice, bob
+):
+    client_for(alice).post(url("ratings_reveal", assessing))
+    response = client_for(bob).post(
+        url("rating_draft", assessing, barrier="learning"), {"evidence": "typed as it closed"}
+    )
+    assert response.status_code == 200
+    assert RatingDraft.objects.get(participant__user=bob).evidence == "typed as it closed"
+
+
+def test_a_viewer_has_no_draft(client_for, assessing, vic):
+    response = client_for(vic).post(
+        url("rating_draft", assessing, barrier="learning"), {"evidence": "mine"}
+    )
+    assert response.status_code == 403
+    assert not RatingDraft.objects.exists()
+
+
+def test_the_facilitator_sets_a_timebox_that_everyone_sees_counting_down(
+    client_for, assessing, alice, bob
+):
+    client_for(alice).post(url("timebox_set", assessing), {"minutes": 15})
+    page = client_for(bob).get(url("workshop_detail", assessing)).content.decode()
+    assert "data-timebox-ends=" in page
+    assert "js/countdown.js" in page
+
+
+def test_a_member_cannot_set_the_timebox_and_a_silly_one_is_refused(
+    client_for, assessing, alice, bob
+):
+    assert client_for(bob).post(url("timebox_set", assessing), {"minutes": 5}).status_code == 403
+    assert (
+        client_for(alice).post(url("timebox_set", assessing), {"minutes": 999}).status_code == 400
+    )
+    assessing.refresh_from_db()
+    assert assessing.timebox_ends_at is None
+
+
+def test_another_member_never_sees_a_submitted_rating_before_the_reveal(
+    client_for, assessing, bob, carol
+):
+    client_for(bob).post(
+        url("rating_submit", assessing, barrier="learning"),
+        {"stage": "consolidating", "evidence": "UNIQUE-BOB-LEARNING evidence"},
+    )
+    page = client_for(carol).get(url("workshop_detail", assessing)).content.decode()
+    assert "UNIQUE-BOB-LEARNING" not in page
+    assert (
+        "UNIQUE-BOB-LEARNING"
+        in client_for(bob).get(url("workshop_detail", assessing)).content.decode()
+    )
