@@ -36,6 +36,10 @@ def look(page, url, name):
 def test_screenshots_of_explain_and_assess_for_facilitator_and_member(
     live_server, page_for, northshire, alice, bob, team
 ):
+    _, overflow = look(
+        page_for(alice, **PHONE), f"{live_server.url}/o/northshire/w/new/", "set-up-phone"
+    )
+    assert overflow <= 0
     workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
     url = f"{live_server.url}/o/northshire/w/{workshop.code}/"
     services.step_move(workshop=workshop, to=Step.EXPLAIN, role=facilitating(workshop, alice))
