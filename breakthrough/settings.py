@@ -6,6 +6,7 @@ rather than running with a surprise.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -125,6 +126,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite locks the whole file on write; wait for the lock rather than
     # failing when two participants submit at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Tests on SQLite use a file, not memory: an in-memory test database is one
+    # connection shared by every thread of the browser tests' live server, and
+    # a poll arriving during a submit would collide on it.
+    # One file per test process, so that two test runs never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"breakthrough-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
