@@ -92,3 +92,17 @@ def test_the_consensus_page_makes_no_query_per_participant(
     client.get(url("workshop_detail", workshop))  # the session and caches warm
     with django_assert_max_num_queries(25):
         assert client.get(url("workshop_detail", workshop)).status_code == 200
+
+
+def test_anonymous_labels_are_distinct_for_a_big_room_and_do_not_follow_the_names(northshire):
+    from assessments.models import Participant
+    from assessments.selectors.workshops import author_labels
+    from tests.factories import WorkshopFactory
+
+    people = [UserFactory(first_name=f"Person{n:02}") for n in range(30)]
+    workshop = WorkshopFactory(organisation=northshire, members=people, anonymous=True)
+    participants = list(Participant.objects.filter(workshop=workshop))
+    labels = author_labels(workshop, participants)
+    assert len(set(labels.values())) == 30
+    by_name = [labels[p.pk][0] for p in participants]  # participants come in name order
+    assert by_name != sorted(by_name, key=lambda s: (len(s), s))

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.crypto import salted_hmac
 
 from assessments.models import (
     Action,
@@ -88,6 +89,16 @@ def person_initials(user) -> str:
     return user.email[:2].upper()
 
 
+def _letters(i: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: a distinct label for every participant, however many."""
+    label = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        label = chr(ord("A") + rest) + label
+    return label
+
+
 def author_labels(
     workshop: Workshop, participants: list[Participant]
 ) -> dict[int, tuple[str, str]]:
@@ -98,11 +109,13 @@ def author_labels(
     person from the participant list.
     """
     if workshop.anonymous:
-        ordered = sorted(participants, key=lambda p: p.pk)
-        return {
-            p.pk: (chr(ord("A") + i % 26), f"Participant {chr(ord('A') + i % 26)}")
-            for i, p in enumerate(ordered)
-        }
+        # Keyed on the server's secret: participants are created in the order of their
+        # names, so ordering by id would give "A" to the first name alphabetically.
+        ordered = sorted(
+            participants,
+            key=lambda p: salted_hmac("anonymous-label", f"{workshop.code}:{p.pk}").hexdigest(),
+        )
+        return {p.pk: (_letters(i), f"Participant {_letters(i)}") for i, p in enumerate(ordered)}
     return {
         p.pk: (person_initials(p.user), p.user.get_full_name() or p.user.email)
         for p in participants
