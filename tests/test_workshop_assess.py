@@ -101,3 +101,18 @@ def test_another_member_never_sees_a_submitted_rating_before_the_reveal(
         "UNIQUE-BOB-LEARNING"
         in client_for(bob).get(url("workshop_detail", assessing)).content.decode()
     )
+
+
+def test_a_nul_character_in_evidence_is_refused_without_an_error_and_the_text_kept(
+    client_for, assessing, bob
+):
+    # PostgreSQL cannot store NUL; the form refuses it and the draft keeps the rest.
+    client = client_for(bob)
+    response = client.post(
+        url("rating_submit", assessing, barrier="learning"),
+        {"stage": "starting", "evidence": "Seen in\x00 finance"},
+    )
+    assert response.status_code == 400
+    assert RatingDraft.objects.get(participant__user=bob).evidence == "Seen in finance"
+    draft = client.post(url("rating_draft", assessing, barrier="learning"), {"evidence": "a\x00b"})
+    assert draft.status_code == 200

@@ -250,7 +250,12 @@ def draft_save(
     draft, _ = RatingDraft.objects.update_or_create(
         participant=participant,
         barrier=barrier,
-        defaults={"stage": stage, "evidence": (evidence or "")[:20_000], "descriptor_ids": ids},
+        # PostgreSQL refuses NUL characters in text; they are never meant, so drop them.
+        defaults={
+            "stage": stage,
+            "evidence": (evidence or "").replace("\x00", "")[:20_000],
+            "descriptor_ids": ids,
+        },
     )
     return draft
 
