@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test check-run check-test lint
+.PHONY: run test install install-test check-run check-test lint bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,7 @@ test: install-test
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# The load benchmark (not part of the tests): needs PostgreSQL and Debian's wrk.
+bench: install-test
+	$(BIN)/python bench/run.py

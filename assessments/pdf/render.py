@@ -86,6 +86,13 @@ def document_context(workshop: Workshop, *, with_charts: bool) -> dict:
                     }
                     for value, label in Stage.choices
                 ],
+                # The evidence the team relied on: what was given for the agreed stage
+                # (all of it until there is a consensus); the appendix has everything.
+                "relied_on": [
+                    r
+                    for r in (spread.ratings if spread else [])
+                    if not outcome.consensus or r.stage == outcome.consensus.stage
+                ],
                 "challenges": [
                     (r, c)
                     for r in (spread.ratings if spread else [])
