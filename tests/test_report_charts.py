@@ -68,3 +68,19 @@ def test_a_failed_export_still_gives_the_report_with_its_tables_and_a_warning(
     assert "Developing" in text or "Consolidating" in text or "Starting" in text
     assert "Leadership" in text
     assert any("table instead" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://example.org/x.png"])
+def test_rendering_fetches_nothing_but_local_static_files(url):
+    fetcher = pdf_render.LocalFetcher()
+
+    with pytest.raises(Exception):  # noqa: B017, PT011
+        fetcher.fetch(url)
+
+
+def test_rendering_serves_the_project_static_files_and_inline_data():
+    fetcher = pdf_render.LocalFetcher()
+    static_file = next(p for p in pdf_render.STATIC.rglob("*.css"))
+
+    assert fetcher.fetch(static_file.as_uri()).read()
+    assert fetcher.fetch("data:text/plain,ok").read() == b"ok"

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from django.template.loader import render_to_string
 from django.utils.text import slugify
@@ -28,6 +30,21 @@ from model_content.models import Stage
 
 KINDS = ("wallchart", "report")
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "reports"
+STATIC = Path(__file__).resolve().parent.parent.parent / "static"
+
+
+class LocalFetcher(URLFetcher):
+    """Inline data, and files of the project's report templates and static folder; nothing else."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"file", "data"})
+
+    def fetch(self, url, headers=None):
+        if url.startswith("file:"):
+            path = Path(url2pathname(urlparse(url).path)).resolve()
+            if not (path.is_relative_to(TEMPLATES) or path.is_relative_to(STATIC)):
+                raise ValueError(f"Not a local static file: {url}")
+        return super().fetch(url, headers)
 
 
 def pdf_for(*, workshop: Workshop, kind: str) -> bytes:
@@ -50,8 +67,7 @@ def pdf_render(workshop: Workshop, kind: str) -> bytes:
     context["stylesheet"] = (TEMPLATES / f"{kind}.css").read_text(encoding="utf-8")
     html = render_to_string(f"reports/{kind}.html", context)
     # Only local files and inline data: a PDF must never reach the network.
-    fetcher = URLFetcher(allowed_protocols={"file", "data"})
-    return HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher).write_pdf(
+    return HTML(string=html, base_url=str(TEMPLATES), url_fetcher=LocalFetcher()).write_pdf(
         pdf_variant="pdf/ua-1", uncompressed_pdf=False
     )
 
