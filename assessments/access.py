@@ -35,11 +35,11 @@ def organisation_view(
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, org: str, *args, **kwargs) -> HttpResponse:
-            membership = (
-                Membership.objects.select_related("organisation")
-                .filter(user=request.user, organisation__slug=org)
-                .first()
-            )
+            # One query for all of the user's memberships (a handful at most): the one in the
+            # URL, and the navigation bar's list, which every page shows.
+            mine = memberships_of(request.user)
+            membership = next((m for m in mine if m.organisation.slug == org), None)
+            request.my_memberships = mine
             if membership is None:
                 raise Http404("No such organisation")
             if roles and membership.role not in roles:
@@ -51,6 +51,15 @@ def organisation_view(
         return wrapper
 
     return decorator
+
+
+def memberships_of(user) -> list[Membership]:
+    """The user's memberships with their organisations, in the navigation bar's order."""
+    return list(
+        Membership.objects.select_related("organisation")
+        .filter(user=user)
+        .order_by("organisation__name")
+    )
 
 
 def role_refusal(role: str, roles: tuple[str, ...]) -> str:

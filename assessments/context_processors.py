@@ -1,5 +1,7 @@
 from django.http import HttpRequest
 
+from assessments.access import memberships_of
+
 
 def memberships(request: HttpRequest) -> dict:
     """The organisations of the signed-in user, for the navigation bar.
@@ -11,6 +13,8 @@ def memberships(request: HttpRequest) -> dict:
         return {"my_memberships": []}
 
     def _memberships():
-        return list(user.memberships.select_related("organisation"))
+        # Pages under /o/<org>/ have them already, from the organisation check.
+        mine = getattr(request, "my_memberships", None)
+        return mine if mine is not None else memberships_of(user)
 
     return {"my_memberships": _memberships}

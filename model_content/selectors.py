@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from model_content.models import Barrier, BarrierStage, ModelVersion
+from model_content.models import Barrier, BarrierStage, Descriptor, ModelVersion
 
 
 def model_version_original() -> ModelVersion:
@@ -32,3 +32,11 @@ def barriers_with_content(*, version: ModelVersion, barriers=None) -> QuerySet[B
         ),
         "points",
     )
+
+
+def barrier_descriptor_choices(barrier: Barrier) -> list[tuple[int, str]]:
+    """The barrier's descriptors as (pk, text), stage by stage: from the content the page
+    prefetched (``barriers_with_content``) when it has it, otherwise in one query."""
+    if "stages" in getattr(barrier, "_prefetched_objects_cache", {}):
+        return [(d.pk, d.text) for cell in barrier.stages.all() for d in cell.descriptors.all()]
+    return list(Descriptor.objects.filter(barrier_stage__barrier=barrier).values_list("pk", "text"))

@@ -12,6 +12,7 @@ from assessments.models import (
     Role,
 )
 from model_content.models import Stage
+from model_content.selectors import barrier_descriptor_choices
 
 STAGE_CHOICES = Stage.choices
 # A select starts empty, so nobody records a stage by leaving the first one.
@@ -68,9 +69,7 @@ class RatingForm(forms.Form):
     def __init__(self, *args, barrier, **kwargs):
         super().__init__(*args, **kwargs)
         self.barrier = barrier
-        self.fields["descriptors"].choices = [
-            (d.pk, d.text) for cell in barrier.stages.all() for d in cell.descriptors.all()
-        ]
+        self.fields["descriptors"].choices = barrier_descriptor_choices(barrier)
 
 
 class TimeboxForm(forms.Form):

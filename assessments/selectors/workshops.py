@@ -58,14 +58,20 @@ class WorkshopRole:
 
 
 def workshop_role(*, workshop: Workshop, user, membership_role: str) -> WorkshopRole:
-    """Two queries: the participant row and the co-facilitator link."""
+    """The participant row, and the co-facilitator link only where it could matter.
+
+    One query for most of the room: the co-facilitator link is looked up only for a
+    facilitator of the organisation who does not lead this workshop.
+    """
     participant = Participant.objects.filter(workshop=workshop, user=user).first()
-    is_co = workshop.co_facilitators.filter(pk=user.pk).exists()
+    # A viewer or member can never facilitate, even if once named.
+    may_facilitate = membership_role == Role.FACILITATOR
+    is_lead = may_facilitate and workshop.lead_facilitator_id == user.pk
+    is_co = may_facilitate and not is_lead and workshop.co_facilitators.filter(pk=user.pk).exists()
     return WorkshopRole(
         membership_role=membership_role,
-        # A viewer can never facilitate, even if once named.
-        is_lead=workshop.lead_facilitator_id == user.pk and membership_role == Role.FACILITATOR,
-        is_co_facilitator=is_co and membership_role == Role.FACILITATOR,
+        is_lead=is_lead,
+        is_co_facilitator=is_co,
         participant=participant,
     )
 
