@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import signal
 import statistics
 import subprocess
@@ -782,6 +783,9 @@ def main() -> None:
     args.port = args.port or free_port()
     OUT.mkdir(exist_ok=True)
 
+    if shutil.which("wrk") is None:
+        # Before minutes of set-up, not after them.
+        sys.exit("bench: wrk is not installed (Debian: apt-get install wrk)")
     env = bench_env(args)
     os.environ["BENCH_DATABASE_URL"] = args.database_url
     log(f"database {args.database_url}: recreate, migrate, collectstatic")
