@@ -54,12 +54,8 @@ def organisation_view(
 
 
 def memberships_of(user) -> list[Membership]:
-    """The user's memberships with their organisations, in the navigation bar's order."""
-    return list(
-        Membership.objects.select_related("organisation")
-        .filter(user=user)
-        .order_by("organisation__name")
-    )
+    """The user's memberships with their organisations (by organisation name: the model's order)."""
+    return list(Membership.objects.select_related("organisation").filter(user=user))
 
 
 def role_refusal(role: str, roles: tuple[str, ...]) -> str:
