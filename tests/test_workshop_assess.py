@@ -49,6 +49,21 @@ def test_a_draft_with_its_ticks_comes_back_after_a_reload(client_for, assessing,
     assert draft.descriptor_ids == [descriptor.pk]
 
 
+@pytest.mark.parametrize("junk", ["99999999999999999999", "²", "-1", "1.5"])
+def test_a_refused_rating_keeps_its_draft_whatever_was_ticked(client_for, assessing, bob, junk):
+    # Found by the property test: an id past the bigint range made the draft's query
+    # fail (a 500), and '²' passes str.isdigit but not int().
+    descriptor = assessing.barriers.get(slug="leadership").stages.first().descriptors.first()
+    response = client_for(bob).post(
+        url("rating_submit", assessing, barrier="leadership"),
+        {"stage": "starting", "evidence": "Kept", "descriptors": [junk, descriptor.pk]},
+    )
+    assert response.status_code == 400
+    draft = RatingDraft.objects.get(participant__user=bob)
+    assert draft.evidence == "Kept"
+    assert draft.descriptor_ids == [descriptor.pk]
+
+
 def test_a_draft_is_still_kept_after_the_facilitator_closes_the_step(
     client_for, assessing, alice, bob
 ):

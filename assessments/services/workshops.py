@@ -216,8 +216,19 @@ def _barrier_in_scope(workshop: Workshop, barrier: Barrier) -> None:
         raise ValidationError("That barrier is not part of this workshop.")
 
 
+# Primary keys are bigints: a larger number names no row, and the database refuses
+# to compare with it (SQLite raises OverflowError), so it is dropped like any junk.
+_MAX_ID = 2**63 - 1
+
+
+def _ids_typed(raw) -> set[int]:
+    """The ticked ids that could be ids at all; '²' is a digit to ``isdigit`` but not to ``int``."""
+    texts = (str(i) for i in raw or [])
+    return {int(t) for t in texts if t.isascii() and t.isdigit() and int(t) <= _MAX_ID}
+
+
 def _descriptors_of(barrier: Barrier, descriptor_ids) -> list[Descriptor]:
-    ids = {int(i) for i in descriptor_ids or [] if str(i).isdigit()}
+    ids = _ids_typed(descriptor_ids)
     found = list(Descriptor.objects.filter(pk__in=ids, barrier_stage__barrier=barrier))
     if len(found) != len(ids):
         raise ValidationError({"descriptors": "Tick descriptors of this barrier only."})
@@ -239,7 +250,7 @@ def draft_save(
     if stage not in Stage.values:
         stage = ""
     # A draft keeps the ticks that make sense and drops the rest, never refusing.
-    wanted = {int(i) for i in descriptor_ids or [] if str(i).isdigit()}
+    wanted = _ids_typed(descriptor_ids)
     ids = list(
         Descriptor.objects.filter(pk__in=wanted, barrier_stage__barrier=barrier).values_list(
             "pk", flat=True
