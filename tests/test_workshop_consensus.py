@@ -4,7 +4,7 @@ the agreed stage, and the record shows who changed it and when."""
 import pytest
 from django.urls import reverse
 
-from assessments.models import Consensus, HistoryEntry
+from assessments.models import Challenge, Consensus, HistoryEntry, Rating
 from tests.builders import evidence_text, series_of_two, workshop_rated
 from tests.factories import MembershipFactory, UserFactory
 
@@ -106,3 +106,36 @@ def test_anonymous_labels_are_distinct_for_a_big_room_and_do_not_follow_the_name
     assert len(set(labels.values())) == 30
     by_name = [labels[p.pk][0] for p in participants]  # participants come in name order
     assert by_name != sorted(by_name, key=lambda s: (len(s), s))
+
+
+def test_each_piece_of_evidence_sits_under_its_stage_with_a_challenge_form_of_its_own(
+    client_for, northshire, alice, bob, carol, vic, team
+):
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    leadership = workshop.barriers.get(slug="leadership")
+    page = client_for(carol).get(url("workshop_detail", workshop)).content.decode()
+    ratings = Rating.objects.filter(participant__workshop=workshop)
+    for rating in ratings:
+        action = url("challenge_add", workshop, rating=rating.code)
+        assert page.count(f'action="{action}"') == 1
+    # Under its own stage's heading, and only there.
+    bobs = ratings.get(participant__user=bob, barrier=leadership)
+    article = page[page.index('id="barrier-leadership"') :]
+    boxes = article[: article.index("</article>")].split("stage-box stage-")[1:]
+    holding = [box.split('"')[0] for box in boxes if evidence_text(bob, leadership) in box]
+    assert holding == [bobs.stage]
+
+    # The form's own action is where the challenge goes.
+    action = url("challenge_add", workshop, rating=bobs.code)
+    response = client_for(carol).post(action, {"text": "Seen only at the board?"})
+    assert response.status_code == 302
+    assert Challenge.objects.get(rating=bobs).author == carol
+    assert (
+        "Seen only at the board?"
+        in client_for(bob).get(url("workshop_detail", workshop)).content.decode()
+    )
+
+    # Vic, a viewer, reads the evidence but is offered no challenge form.
+    page = client_for(vic).get(url("workshop_detail", workshop)).content.decode()
+    assert evidence_text(bob, leadership) in page
+    assert "Challenge this evidence" not in page

@@ -56,6 +56,11 @@ class WorkshopRole:
     def can_write(self) -> bool:
         return self.membership_role != Role.VIEWER
 
+    @property
+    def may_challenge(self) -> bool:
+        """Challenging the evidence is for the people in the room (para 70c)."""
+        return self.can_write and (self.is_participant or self.is_facilitator)
+
 
 def workshop_role(*, workshop: Workshop, user, membership_role: str) -> WorkshopRole:
     """The participant row, and the co-facilitator link only where it could matter.

@@ -337,7 +337,7 @@ def challenge_add(*, workshop: Workshop, rating: Rating, text: str, role: Worksh
     rules.ensure_open(workshop)
     rules.ensure_can_write(role)
     rules.ensure_revealed(workshop)
-    if not (role.is_participant or role.is_facilitator):
+    if not role.may_challenge:
         raise PermissionDenied("Only the workshop's participants and facilitators can challenge.")
     challenge = Challenge(rating=rating, author=by, text=(text or "").strip())
     challenge.full_clean()

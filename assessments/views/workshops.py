@@ -8,12 +8,14 @@ when something is refused, so that nothing a person typed is lost.
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from icalendar import Calendar, Event
@@ -169,13 +171,16 @@ def workshop_page(
     if step >= Step.CONSENSUS or workshop.is_closed:
         spreads = selectors.ratings_revealed(workshop, barriers)
         outcomes = {o.barrier.pk: o for o in selectors.workshop_outcome(workshop, barriers)}
+        challenge_url = _rating_url_maker(request, workshop, "challenge_add")
         rows = []
         for b in barriers:
             outcome = outcomes[b.pk]
+            spread = spreads.get(b.pk) if spreads else None
             rows.append(
                 {
                     "barrier": b,
-                    "spread": spreads.get(b.pk) if spreads else None,
+                    "spread": spread,
+                    "evidence_by_stage": _evidence_by_stage(b, spread, challenge_url),
                     "outcome": outcome,
                     "consensus_form": bound.get(("consensus", b.slug))
                     or ConsensusForm(
@@ -220,6 +225,28 @@ def workshop_page(
         context["next_step"] = {"value": workshop.step + 1, "label": Step(workshop.step + 1).label}
     context["next_workshop"] = Workshop.objects.filter(previous=workshop).first()
     return render(request, "workshops/detail.html", context, status=status)
+
+
+def _evidence_by_stage(barrier, spread, challenge_url) -> list:
+    """(stage cell, [(rating, its challenge URL)]) in the chart's order: grouped once here,
+    not by a loop over the whole room in every cell of the template."""
+    if spread is None:
+        return []
+    return [
+        (cell, [(r, challenge_url(r.rating.code)) for r in spread.ratings_at(cell.stage)])
+        for cell in barrier.stages.all()
+    ]
+
+
+_ANY_RATING = uuid.UUID(int=0)
+
+
+def _rating_url_maker(request: OrganisationRequest, workshop: Workshop, name: str):
+    """``code → URL`` of a per-rating view, from one ``reverse``: the consensus page links
+    every rating of the room, and a ``{% url %}`` per rating was a sixth of its time."""
+    kwargs = {"org": request.organisation.slug, "code": workshop.code, "rating": _ANY_RATING}
+    before, _, after = reverse(name, kwargs=kwargs).partition(str(_ANY_RATING))
+    return lambda code: f"{before}{code}{after}"
 
 
 def _rating_form(barrier, rating, draft, bound) -> dict:
