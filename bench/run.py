@@ -52,6 +52,9 @@ def log(*args) -> None:
 # --- the environment --------------------------------------------------------------------------
 
 
+PROFILE_SUFFIX = {"flamegraph": "svg", "raw": "txt", "speedscope": "json"}
+
+
 def bench_env(args) -> dict:
     env = dict(os.environ)
     env.update(
@@ -485,7 +488,8 @@ def room(scenarios: dict, seed: dict, base: str, args) -> dict:
         out["poll"] = paced(
             "poll", base, people, scenarios["state_304"], args.poll_ms, args.duration
         )
-    for name in ("wallchart", "submit"):
+    # The consensus page too: when the facilitator moves to step 3, every open page follows.
+    for name in ("wallchart", "consensus", "submit"):
         if scenarios.get(name):
             out[name] = burst(name, base, people, scenarios[name], args.burst_rounds)
     return out
@@ -638,8 +642,9 @@ def render(results: dict) -> str:
         lines += [
             "",
             "A room of 50, as it behaves (not flat out): every open page polls every "
-            f"{a.get('poll_ms', 1500) / 1000:g} s on average; everyone opens the wall chart, or "
-            "submits, at the same moment (the facilitator says “now”), "
+            f"{a.get('poll_ms', 1500) / 1000:g} s on average; everyone opens the wall chart, "
+            "follows the move to step 3 (the consensus page), or submits, at the same moment "
+            "(the facilitator says “now”), "
             f"{a.get('burst_rounds', 5)} times:",
             "",
             "| a room of 50 | requests | p50 | p95 | max | errors |",
@@ -648,6 +653,7 @@ def render(results: dict) -> str:
         room_labels = {
             "poll": "50 open pages polling, nothing changing (304)",
             "wallchart": "50 open the wall chart at once",
+            "consensus": "50 follow the move to step 3 (the consensus page) at once",
             "submit": "50 submit a rating at once",
         }
         for key, label in room_labels.items():
@@ -774,6 +780,12 @@ def main() -> None:
         help="skip the floor experiments (bench/floor/: what an authenticated poll costs at least)",
     )
     parser.add_argument(
+        "--profile-format",
+        choices=sorted(PROFILE_SUFFIX),
+        default="flamegraph",
+        help="py-spy's output: a flame graph to look at, or raw collapsed stacks to grep",
+    )
+    parser.add_argument(
         "--profile",
         help="record a py-spy flame graph of the workers during this scenario "
         "(bench/out/profile-<scenario>.svg)",
@@ -828,7 +840,8 @@ def main() -> None:
             if args.profile == name:
                 spy = subprocess.Popen(
                     [str(Path(PYTHON).parent / "py-spy"), "record", "-o",
-                     str(OUT / f"profile-{name}.svg"), "-d", str(args.duration), "-r", "200",
+                     str(OUT / f"profile-{name}.{PROFILE_SUFFIX[args.profile_format]}"),
+                     "--format", args.profile_format, "-d", str(args.duration), "-r", "200",
                      "--nonblocking", "--subprocesses", "-p", str(server.proc.pid)],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 )  # fmt: skip
