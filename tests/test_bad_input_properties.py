@@ -72,12 +72,19 @@ def test_any_consensus_is_stored_valid_or_refused(northshire, alice, team, stage
 
 
 @SETTINGS
-@given(title=st.text(max_size=300), date=anything, barriers=st.lists(anything, max_size=3))
-def test_any_workshop_set_up_is_created_valid_or_refused(alice, title, date, barriers):
+@given(
+    title=st.text(max_size=300),
+    date=anything,
+    barriers=st.lists(anything, max_size=3),
+    participants=st.lists(anything, max_size=3),
+)
+def test_any_workshop_set_up_is_created_valid_or_refused(
+    alice, title, date, barriers, participants
+):
     client = Client()
     client.force_login(alice)
     response = client.post(
         reverse("workshop_create", kwargs={"org": "northshire"}),
-        {"title": title, "date": date, "barriers": barriers},
+        {"title": title, "date": date, "barriers": barriers, "participants": participants},
     )
     assert response.status_code in (302, 400)

@@ -3,6 +3,7 @@
 import datetime
 import re
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,6 +48,27 @@ def test_a_viewer_posted_as_participant_is_refused_and_no_workshop_is_made(
         },
     )
     assert response.status_code == 400
+    assert not Workshop.objects.exists()
+
+
+@pytest.mark.parametrize("junk", ["99999999999999999999", "²", "-1", "Bob"])
+def test_a_participant_that_cannot_be_an_id_is_refused_and_the_title_kept(
+    client_for, alice, bob, junk
+):
+    # An id past the bigint range was a 500 on SQLite (the quick-start database).
+    response = client_for(alice).post(
+        NEW,
+        {
+            "title": "Our away day",
+            "date": timezone.localdate().isoformat(),
+            "barriers": ["leadership"],
+            "participants": [bob.pk, junk],
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Our away day" in page
+    assert junk in page  # named in the error message
     assert not Workshop.objects.exists()
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from assessments.ids import id_typed
 from assessments.models import (
     ACTION_MAX,
     CHALLENGE_MAX,
@@ -19,6 +20,21 @@ STAGE_CHOICES = Stage.choices
 STAGE_SELECT = [("", "Choose a stage"), *Stage.choices]
 
 
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses a value that cannot be an id before it reaches the database, which on
+    SQLite fails (a 500) rather than finding nothing for a number past the bigint range."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if id_typed(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class WorkshopForm(forms.Form):
     title = forms.CharField(max_length=200)
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -26,7 +42,7 @@ class WorkshopForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="All six by default; the paper suggests a team may start with one or two.",
     )
-    participants = forms.ModelMultipleChoiceField(
+    participants = IdMultipleChoiceField(
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from assessments import rules
+from assessments.ids import id_typed
 from assessments.models import (
     Action,
     ActionReview,
@@ -216,15 +217,8 @@ def _barrier_in_scope(workshop: Workshop, barrier: Barrier) -> None:
         raise ValidationError("That barrier is not part of this workshop.")
 
 
-# Primary keys are bigints: a larger number names no row, and the database refuses
-# to compare with it (SQLite raises OverflowError), so it is dropped like any junk.
-_MAX_ID = 2**63 - 1
-
-
 def _ids_typed(raw) -> set[int]:
-    """The ticked ids that could be ids at all; '²' is a digit to ``isdigit`` but not to ``int``."""
-    texts = (str(i) for i in raw or [])
-    return {int(t) for t in texts if t.isascii() and t.isdigit() and int(t) <= _MAX_ID}
+    return {i for i in map(id_typed, raw or []) if i is not None}
 
 
 def _descriptors_of(barrier: Barrier, descriptor_ids) -> list[Descriptor]:
