@@ -1,7 +1,12 @@
 """Step 3: after the reveal everyone sees the spread and the evidence; the facilitator records
 the agreed stage, and the record shows who changed it and when."""
 
+import re
+
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Challenge, Consensus, HistoryEntry, Rating
@@ -139,3 +144,73 @@ def test_each_piece_of_evidence_sits_under_its_stage_with_a_challenge_form_of_it
     page = client_for(vic).get(url("workshop_detail", workshop)).content.decode()
     assert evidence_text(bob, leadership) in page
     assert "Challenge this evidence" not in page
+
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _csrf_token(page: str) -> str:
+    return TOKEN.search(page).group(1)
+
+
+def _without_tokens(page: str) -> str:
+    return TOKEN.sub("", page)
+
+
+def test_the_page_kept_for_the_room_carries_each_persons_own_csrf_token(
+    northshire, alice, bob, carol, team
+):
+    # The evidence section is rendered once per revision and shared: each person's
+    # challenge form must still carry a token that works for them, and only them.
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    bobs = Rating.objects.get(participant__user=bob, barrier__slug="leadership")
+    action = url("challenge_add", workshop, rating=bobs.code)
+    clients = {}
+    for person in (carol, bob):  # Carol's visit renders it; Bob's is served what was kept
+        clients[person] = Client(enforce_csrf_checks=True)
+        clients[person].force_login(person)
+    pages = {
+        p: c.get(url("workshop_detail", workshop)).content.decode() for p, c in clients.items()
+    }
+    assert f'action="{action}"' in pages[bob]
+    assert "csrf-" not in pages[bob].replace("csrfmiddlewaretoken", "")
+
+    # Bob's own token works for Bob; Carol's token, in Bob's session, does not.
+    refused = clients[bob].post(action, {"text": "x", "csrfmiddlewaretoken": "A" * 64})
+    assert refused.status_code == 403
+    for person, text in ((bob, "Also in housing"), (carol, "Only at the board?")):
+        response = clients[person].post(
+            action, {"text": text, "csrfmiddlewaretoken": _csrf_token(pages[person])}
+        )
+        assert response.status_code == 302, person
+    assert set(Challenge.objects.values_list("text", flat=True)) == {
+        "Also in housing",
+        "Only at the board?",
+    }
+
+
+def test_the_page_kept_for_the_room_is_kept_per_kind_of_viewer(
+    client_for, northshire, alice, bob, vic, team
+):
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    # In turn, at one revision: a member, a viewer, the facilitator, the member again.
+    member = client_for(bob).get(url("workshop_detail", workshop)).content.decode()
+    viewer = client_for(vic).get(url("workshop_detail", workshop)).content.decode()
+    facilitator = client_for(alice).get(url("workshop_detail", workshop)).content.decode()
+    again = client_for(bob).get(url("workshop_detail", workshop)).content.decode()
+    assert "Challenge this evidence" in member and "Record the consensus" not in member
+    assert "Challenge this evidence" not in viewer and "Record the consensus" not in viewer
+    assert "Record the consensus" in facilitator
+    assert _csrf_token(again) != _csrf_token(member)  # masked afresh, as on any page
+    assert _without_tokens(again) == _without_tokens(member)
+
+
+def test_the_room_opening_the_consensus_page_reads_the_ratings_once_per_change(
+    client_for, northshire, alice, bob, carol, team
+):
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    client_for(carol).get(url("workshop_detail", workshop))
+    with CaptureQueriesContext(connection) as queries:
+        page = client_for(bob).get(url("workshop_detail", workshop)).content.decode()
+    assert evidence_text(bob, workshop.barriers.get(slug="leadership")) in page
+    assert not [q for q in queries if '"assessments_rating"' in q["sql"]]

@@ -12,11 +12,16 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from icalendar import Calendar, Event
 
@@ -169,46 +174,9 @@ def workshop_page(
     if step == Step.ASSESS and role.is_facilitator:
         context["participants"] = selectors.participants_of(workshop)
     if step >= Step.CONSENSUS or workshop.is_closed:
-        spreads = selectors.ratings_revealed(workshop, barriers)
-        outcomes = {o.barrier.pk: o for o in selectors.workshop_outcome(workshop, barriers)}
-        challenge_url = _rating_url_maker(request, workshop, "challenge_add")
-        rows = []
-        for b in barriers:
-            outcome = outcomes[b.pk]
-            spread = spreads.get(b.pk) if spreads else None
-            rows.append(
-                {
-                    "barrier": b,
-                    "spread": spread,
-                    "evidence_by_stage": _evidence_by_stage(b, spread, challenge_url),
-                    "outcome": outcome,
-                    "consensus_form": bound.get(("consensus", b.slug))
-                    or ConsensusForm(
-                        initial={
-                            "stage": outcome.consensus.stage if outcome.consensus else None,
-                            "rationale": outcome.consensus.rationale if outcome.consensus else "",
-                            "lock": outcome.consensus.lock if outcome.consensus else 0,
-                        }
-                    ),
-                    "target_form": bound.get(("target", b.slug))
-                    or TargetForm(
-                        initial={
-                            "stage": outcome.target.stage if outcome.target else None,
-                            "fewer_actions_reason": outcome.target.fewer_actions_reason
-                            if outcome.target
-                            else "",
-                        }
-                    ),
-                    "action_form": bound.get(("action", b.slug))
-                    or ActionForm(organisation=request.organisation, barrier=b),
-                    "challenge_form": ChallengeForm(),
-                }
-            )
-        # A wide spread comes first, so the discussion starts there.
-        if step == Step.CONSENSUS and spreads:
-            rows.sort(key=lambda r: (not (r["spread"] and r["spread"].is_wide), r["barrier"].order))
-        context["rows"] = rows
-        context["revealed"] = spreads is not None
+        context["outcome_html"] = _outcome_html(
+            request, workshop, role, barriers, bound=bound, cacheable=conflict is None
+        )
     if step == Step.REASSESS:
         context["reassess_form"] = bound.get("reassess") or ReassessForm(
             initial={
@@ -225,6 +193,99 @@ def workshop_page(
         context["next_step"] = {"value": workshop.step + 1, "label": Step(workshop.step + 1).label}
     context["next_workshop"] = Workshop.objects.filter(previous=workshop).first()
     return render(request, "workshops/detail.html", context, status=status)
+
+
+# ---------------------------------------------------------------- the outcome section
+
+# Stands for the viewer's CSRF token in a cached outcome section. Derived from the
+# secret key: the same in every process (so a shared cache works), and not something
+# a person can type into their evidence to have it replaced.
+_CSRF_MARKER = "csrf-" + salted_hmac("outcome-csrf-marker", "").hexdigest()
+
+
+def _outcome_html(
+    request: OrganisationRequest,
+    workshop: Workshop,
+    role: selectors.WorkshopRole,
+    barriers: list[Barrier],
+    *,
+    bound: dict,
+    cacheable: bool,
+) -> SafeString:
+    """Steps 3 and 4 and the closed record: each barrier's spread, evidence and outcome.
+
+    At step 3 the whole room opens this page at once (it follows the facilitator's
+    move), and it is the heaviest page: 300 pieces of evidence for a room of 50, each
+    with a form. It is the same for everyone at one revision except for the
+    challenge forms, the facilitator's consensus forms and each person's CSRF token,
+    so it is rendered once per revision and kind of viewer, and the token put in
+    after. Not when forms come back with what someone typed, nor at step 4, whose
+    action forms list the organisation's people, who can change without a revision.
+    """
+    step_3 = workshop.step == Step.CONSENSUS and not workshop.is_closed
+    key = None
+    if step_3 and cacheable and not bound:
+        key = (
+            f"workshop-outcome:{workshop.code}:{workshop.revision}:"
+            f"{role.may_challenge:d}{role.is_facilitator:d}"
+        )
+        html = cache.get(key)
+        if html is not None:
+            return _with_csrf_token(html, request)
+    context = _outcome_context(request, workshop, barriers, bound)
+    context.update(workshop=workshop, role=role)
+    if key is None:
+        return mark_safe(render_to_string("workshops/_step_outcome.html", context, request))  # noqa: S308
+    context["csrf_token"] = _CSRF_MARKER
+    html = render_to_string("workshops/_step_outcome.html", context, request)
+    cache.set(key, html, 60 * 60)
+    return _with_csrf_token(html, request)
+
+
+def _with_csrf_token(html: str, request) -> SafeString:
+    # Our own template's output, escaped when it was rendered; the token is [A-Za-z0-9].
+    return mark_safe(html.replace(_CSRF_MARKER, get_token(request)))  # noqa: S308
+
+
+def _outcome_context(request, workshop: Workshop, barriers: list[Barrier], bound: dict) -> dict:
+    spreads = selectors.ratings_revealed(workshop, barriers)
+    outcomes = {o.barrier.pk: o for o in selectors.workshop_outcome(workshop, barriers)}
+    challenge_url = _rating_url_maker(request, workshop, "challenge_add")
+    rows = []
+    for b in barriers:
+        outcome = outcomes[b.pk]
+        spread = spreads.get(b.pk) if spreads else None
+        rows.append(
+            {
+                "barrier": b,
+                "spread": spread,
+                "evidence_by_stage": _evidence_by_stage(b, spread, challenge_url),
+                "outcome": outcome,
+                "consensus_form": bound.get(("consensus", b.slug))
+                or ConsensusForm(
+                    initial={
+                        "stage": outcome.consensus.stage if outcome.consensus else None,
+                        "rationale": outcome.consensus.rationale if outcome.consensus else "",
+                        "lock": outcome.consensus.lock if outcome.consensus else 0,
+                    }
+                ),
+                "target_form": bound.get(("target", b.slug))
+                or TargetForm(
+                    initial={
+                        "stage": outcome.target.stage if outcome.target else None,
+                        "fewer_actions_reason": outcome.target.fewer_actions_reason
+                        if outcome.target
+                        else "",
+                    }
+                ),
+                "action_form": bound.get(("action", b.slug))
+                or ActionForm(organisation=request.organisation, barrier=b),
+            }
+        )
+    # A wide spread comes first, so the discussion starts there.
+    if workshop.step == Step.CONSENSUS and spreads:
+        rows.sort(key=lambda r: (not (r["spread"] and r["spread"].is_wide), r["barrier"].order))
+    return {"rows": rows, "revealed": spreads is not None}
 
 
 def _evidence_by_stage(barrier, spread, challenge_url) -> list:
