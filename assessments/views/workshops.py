@@ -146,10 +146,12 @@ def workshop_page(
     """
     bound = bound or {}
     role = _role(request, workshop)
-    barriers = selectors.workshop_barriers(workshop)
     context = selectors.step_context(workshop=workshop, role=role)
+    if workshop.step in (Step.EXPLAIN, Step.ASSESS):
+        # The model's content, for the explanation and the rating forms; the outcome
+        # section fetches its own only when it is not already kept (_outcome_html).
+        context["barriers"] = barriers = selectors.workshop_barriers(workshop)
     context.update(
-        barriers=barriers,
         version_label=workshop.model_version.label,
         conflict=conflict,
         history=workshop.history.select_related("actor")[:30],
@@ -175,7 +177,7 @@ def workshop_page(
         context["participants"] = selectors.participants_of(workshop)
     if step >= Step.CONSENSUS or workshop.is_closed:
         context["outcome_html"] = _outcome_html(
-            request, workshop, role, barriers, bound=bound, cacheable=conflict is None
+            request, workshop, role, bound=bound, cacheable=conflict is None
         )
     if step == Step.REASSESS:
         context["reassess_form"] = bound.get("reassess") or ReassessForm(
@@ -207,7 +209,6 @@ def _outcome_html(
     request: OrganisationRequest,
     workshop: Workshop,
     role: selectors.WorkshopRole,
-    barriers: list[Barrier],
     *,
     bound: dict,
     cacheable: bool,
@@ -232,7 +233,7 @@ def _outcome_html(
         html = cache.get(key)
         if html is not None:
             return _with_csrf_token(html, request)
-    context = _outcome_context(request, workshop, barriers, bound)
+    context = _outcome_context(request, workshop, bound)
     context.update(workshop=workshop, role=role)
     if key is None:
         return mark_safe(render_to_string("workshops/_step_outcome.html", context, request))  # noqa: S308
@@ -247,7 +248,8 @@ def _with_csrf_token(html: str, request) -> SafeString:
     return mark_safe(html.replace(_CSRF_MARKER, get_token(request)))  # noqa: S308
 
 
-def _outcome_context(request, workshop: Workshop, barriers: list[Barrier], bound: dict) -> dict:
+def _outcome_context(request, workshop: Workshop, bound: dict) -> dict:
+    barriers = selectors.workshop_barriers(workshop)
     spreads = selectors.ratings_revealed(workshop, barriers)
     outcomes = {o.barrier.pk: o for o in selectors.workshop_outcome(workshop, barriers)}
     challenge_url = _rating_url_maker(request, workshop, "challenge_add")
