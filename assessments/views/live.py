@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.http import (
     HttpRequest,
@@ -31,6 +30,7 @@ from django.views.decorators.http import require_GET
 
 from assessments import charts
 from assessments.access import OrganisationRequest, organisation_view, workshop_get
+from assessments.kept import kept_for_revision
 from assessments.models import Step, Workshop
 from assessments.selectors import workshops as selectors
 from model_content.models import Stage
@@ -202,18 +202,16 @@ def wallchart_regions(request: OrganisationRequest, workshop: Workshop) -> dict[
 
     They are the same for every viewer, and after a change every open page asks
     for them at once: 50 identical renders of about 75 ms each (bench/README.md).
-    The key carries the revision read from the database, so a per-process cache
-    is right with any number of app servers.
     """
-    key = f"wallchart-regions:{workshop.code}:{workshop.revision}"
-    regions = cache.get(key)
-    if regions is None:
+
+    def render() -> dict[str, str]:
         chart = wallchart_context(request, workshop)
-        regions = {
+        return {
             "grid": render_to_string("live/_grid.html", chart, request),
             "charts": render_to_string("live/_charts.html", chart, request),
         }
-        cache.set(key, regions, 60 * 60)
+
+    regions = kept_for_revision(f"wallchart-regions:{workshop.code}", workshop.revision, render)
     # Our own templates' output, escaped when it was rendered.
     return {name: mark_safe(html) for name, html in regions.items()}  # noqa: S308
 

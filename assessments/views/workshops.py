@@ -12,7 +12,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -38,6 +37,7 @@ from assessments.forms.workshops import (
     TimeboxForm,
     WorkshopForm,
 )
+from assessments.kept import kept_for_revision
 from assessments.models import Action, ActionStatus, Rating, Role, Step, Workshop
 from assessments.selectors import workshops as selectors
 from assessments.services import workshops as services
@@ -223,23 +223,18 @@ def _outcome_html(
     after. Not when forms come back with what someone typed, nor at step 4, whose
     action forms list the organisation's people, who can change without a revision.
     """
+    context = {"workshop": workshop, "role": role}
     step_3 = workshop.step == Step.CONSENSUS and not workshop.is_closed
-    key = None
-    if step_3 and cacheable and not bound:
-        key = (
-            f"workshop-outcome:{workshop.code}:{workshop.revision}:"
-            f"{role.may_challenge:d}{role.is_facilitator:d}"
-        )
-        html = cache.get(key)
-        if html is not None:
-            return _with_csrf_token(html, request)
-    context = _outcome_context(request, workshop, bound)
-    context.update(workshop=workshop, role=role)
-    if key is None:
+    if not (step_3 and cacheable and not bound):
+        context.update(_outcome_context(request, workshop, bound))
         return mark_safe(render_to_string("workshops/_step_outcome.html", context, request))  # noqa: S308
-    context["csrf_token"] = _CSRF_MARKER
-    html = render_to_string("workshops/_step_outcome.html", context, request)
-    cache.set(key, html, 60 * 60)
+
+    def render() -> str:
+        context.update(_outcome_context(request, workshop, bound), csrf_token=_CSRF_MARKER)
+        return render_to_string("workshops/_step_outcome.html", context, request)
+
+    kind = f"{role.may_challenge:d}{role.is_facilitator:d}"
+    html = kept_for_revision(f"workshop-outcome:{workshop.code}:{kind}", workshop.revision, render)
     return _with_csrf_token(html, request)
 
 
