@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import EVIDENCE_MAX, RatingDraft, Step
+from assessments.models import EVIDENCE_MAX, Rating, RatingDraft, Step, Workshop
 from assessments.selectors.workshops import workshop_role
 from assessments.services import workshops as services
 
@@ -47,6 +47,35 @@ def test_a_draft_with_its_ticks_comes_back_after_a_reload(client_for, assessing,
     assert "Board papers now say why" in page
     draft = RatingDraft.objects.get(participant__user=bob)
     assert draft.descriptor_ids == [descriptor.pk]
+
+
+def test_submitting_again_changes_the_one_rating_and_its_ticks_and_moves_the_revision(
+    client_for, assessing, bob
+):
+    leadership = assessing.barriers.get(slug="leadership")
+    starting = leadership.stages.get(stage="starting").descriptors.first()
+    developing = list(leadership.stages.get(stage="developing").descriptors.all()[:2])
+    client = client_for(bob)
+    submit = url("rating_submit", assessing, barrier="leadership")
+    first = {"stage": "starting", "evidence": "No one owns the plan", "descriptors": [starting.pk]}
+    assert client.post(submit, first).status_code == 302
+    revision = Workshop.objects.get(pk=assessing.pk).revision
+
+    changed = {
+        "stage": "developing",
+        "evidence": "On reflection, the board now asks why",
+        "descriptors": [d.pk for d in developing],
+    }
+    assert client.post(submit, changed).status_code == 302
+
+    rating = Rating.objects.get(participant__user=bob, barrier=leadership)
+    assert (rating.stage, rating.evidence) == (
+        "developing",
+        "On reflection, the board now asks why",
+    )
+    assert set(rating.descriptors.values_list("pk", flat=True)) == {d.pk for d in developing}
+    # Every open page and the PDF cache learn of the change through the revision.
+    assert Workshop.objects.get(pk=assessing.pk).revision == revision + 1
 
 
 @pytest.mark.parametrize("junk", ["99999999999999999999", "²", "-1", "1.5"])

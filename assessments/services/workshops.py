@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from assessments import rules
@@ -53,8 +52,16 @@ def _lock(workshop: Workshop) -> None:
 
 
 def workshop_touch(workshop: Workshop) -> None:
-    Workshop.objects.filter(pk=workshop.pk).update(revision=F("revision") + 1)
-    workshop.refresh_from_db(fields=["revision"])
+    """A visible change: every open page, the state poll and the PDF cache see a new revision."""
+    # Every write of the workshop ends here: one statement (PostgreSQL, and SQLite since
+    # 3.35, return the new value) where update() and refresh_from_db() take two.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE assessments_workshop SET revision = revision + 1 WHERE id = %s"
+            " RETURNING revision",
+            [workshop.pk],
+        )
+        (workshop.revision,) = cursor.fetchone()
 
 
 def history_record(*, workshop: Workshop, actor, kind: str, summary: str) -> None:
@@ -293,15 +300,18 @@ def rating_submit(
     # busiest write of the day. One rating per person and barrier is the database's
     # constraint, handled just below.
     rating.full_clean(exclude={"participant", "barrier", "given_by", "code"})
-    try:
-        with transaction.atomic():
-            rating.save()
-    except IntegrityError:
-        # The same person submitted twice at once: the later one updates.
-        rating = Rating.objects.get(participant=participant, barrier=barrier)
-        Rating.objects.filter(pk=rating.pk).update(
-            stage=stage, evidence=(evidence or "").strip(), given_by=given_by, submitted_at=now
-        )
+    if rating.pk is not None:
+        rating.save()  # a change of one's rating: an update cannot break the constraint
+    else:
+        try:
+            with transaction.atomic():
+                rating.save()
+        except IntegrityError:
+            # The same person submitted twice at once: the later one updates.
+            rating = Rating.objects.get(participant=participant, barrier=barrier)
+            Rating.objects.filter(pk=rating.pk).update(
+                stage=stage, evidence=(evidence or "").strip(), given_by=given_by, submitted_at=now
+            )
     rating.descriptors.set(descriptors)
     RatingDraft.objects.filter(participant=participant, barrier=barrier).delete()
     workshop_touch(workshop)
