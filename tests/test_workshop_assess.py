@@ -78,6 +78,22 @@ def test_submitting_again_changes_the_one_rating_and_its_ticks_and_moves_the_rev
     assert Workshop.objects.get(pk=assessing.pk).revision == revision + 1
 
 
+def test_a_submitted_rating_takes_the_place_of_its_draft(client_for, assessing, bob):
+    client = client_for(bob)
+    typed = {"stage": "starting", "evidence": "No one owns the plan"}
+    client.post(url("rating_draft", assessing, barrier="leadership"), typed)
+    client.post(url("rating_draft", assessing, barrier="learning"), {"evidence": "Half done"})
+
+    assert (
+        client.post(url("rating_submit", assessing, barrier="leadership"), typed).status_code == 302
+    )
+
+    # The other barrier's typing is still kept.
+    assert list(RatingDraft.objects.values_list("barrier__slug", "evidence")) == [
+        ("learning", "Half done")
+    ]
+
+
 @pytest.mark.parametrize("junk", ["99999999999999999999", "²", "-1", "1.5"])
 def test_a_refused_rating_keeps_its_draft_whatever_was_ticked(client_for, assessing, bob, junk):
     # Found by the property test: an id past the bigint range made the draft's query
