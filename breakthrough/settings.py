@@ -124,8 +124,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite locks the whole file on write; wait for the lock rather than
-    # failing when two participants submit at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # failing when two participants submit at once. The wait only helps if a
+    # transaction takes the write lock when it begins: one that has read and
+    # then wants to write while another holds the lock is refused at once
+    # ("database is locked", a 500), which is what twenty people submitting
+    # together, or a submit racing its own autosave, used to get.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["timeout"] = 20
+    options["transaction_mode"] = "IMMEDIATE"
     # Tests on SQLite use a file, not memory: an in-memory test database is one
     # connection shared by every thread of the browser tests' live server, and
     # a poll arriving during a submit would collide on it.
