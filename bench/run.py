@@ -53,6 +53,8 @@ def log(*args) -> None:
 
 
 PROFILE_SUFFIX = {"flamegraph": "svg", "raw": "txt", "speedscope": "json"}
+# Scenarios measured only as a room does them (paced), never flat out with wrk.
+ROOM_ONLY = {"typing"}
 
 
 def bench_env(args) -> dict:
@@ -298,7 +300,7 @@ def summarise(times: list[float], statuses: dict) -> dict:
 
 
 def paced(name: str, base, people, requests, pace_ms: int, duration: int) -> dict:
-    """Each person polls every ``pace_ms`` on average, as their open page does.
+    """Each person asks every ``pace_ms`` on average, as their open page polls or autosaves.
 
     In Python threads rather than wrk: wrk counts the pause of its ``delay()``
     in the latency when the server closes the connection, as gunicorn's sync
@@ -315,7 +317,9 @@ def paced(name: str, base, people, requests, pace_ms: int, duration: int) -> dic
         r = requests[i % len(requests)]
         time.sleep(random.uniform(0, pace_ms / 1000))  # pages were opened at different moments
         while time.monotonic() < deadline:
-            status, _, _, seconds = fetch(base, r["path"], people[i], headers=r.get("headers"))
+            status, _, _, seconds = fetch(
+                base, r["path"], people[i], headers=r.get("headers"), data=r.get("data")
+            )
             times.append(seconds)
             statuses[str(status)] = statuses.get(str(status), 0) + 1
             time.sleep(random.uniform(pace_ms / 2000, pace_ms * 3 / 2000))
@@ -401,8 +405,12 @@ def load_scenarios(seed: dict, base: str) -> dict[str, list[dict] | None]:
         )
         check(200 <= status < 400, f"submitting a rating answered {status}")
         scenarios["submit"] = reqs
+        # What the form posts while someone types (static/js/autosave.js), before the submit.
+        scenarios["typing"] = [dict(r, path=r["path"] + "draft/") for r in reqs]
+        status, *_ = fetch(base, reqs[0]["path"] + "draft/", person, data=reqs[0]["data"])
+        check(status == 200, f"saving a draft answered {status}")
     else:
-        scenarios["submit"] = None
+        scenarios["submit"] = scenarios["typing"] = None
     return scenarios
 
 
@@ -492,6 +500,11 @@ def room(scenarios: dict, seed: dict, base: str, args) -> dict:
     for name in ("wallchart", "consensus", "submit"):
         if scenarios.get(name):
             out[name] = burst(name, base, people, scenarios[name], args.burst_rounds)
+    # Last, so that the rows above stay comparable with runs that did not have it.
+    if scenarios.get("typing"):
+        out["typing"] = paced(
+            "typing", base, people, scenarios["typing"], args.typing_ms, args.duration
+        )
     return out
 
 
@@ -645,7 +658,8 @@ def render(results: dict) -> str:
             f"{a.get('poll_ms', 1500) / 1000:g} s on average; everyone opens the wall chart, "
             "follows the move to step 3 (the consensus page), or submits, at the same moment "
             "(the facilitator says “now”), "
-            f"{a.get('burst_rounds', 5)} times:",
+            f"{a.get('burst_rounds', 5)} times; and everyone types their evidence, each page "
+            f"autosaving every {a.get('typing_ms', 2000) / 1000:g} s on average:",
             "",
             "| a room of 50 | requests | p50 | p95 | max | errors |",
             "|---|---:|---:|---:|---:|---:|",
@@ -655,6 +669,7 @@ def render(results: dict) -> str:
             "wallchart": "50 open the wall chart at once",
             "consensus": "50 follow the move to step 3 (the consensus page) at once",
             "submit": "50 submit a rating at once",
+            "typing": "50 typing, their pages autosaving (drafts, POST)",
         }
         for key, label in room_labels.items():
             r = rm.get(key)
@@ -772,6 +787,12 @@ def main() -> None:
         help="the live page's poll interval (static/js/live.js)",
     )
     parser.add_argument("--burst-rounds", type=int, default=5)
+    parser.add_argument(
+        "--typing-ms",
+        type=int,
+        default=2000,
+        help="how often each person's autosave posts while the room types (room table)",
+    )
     parser.add_argument("--only", help="comma-separated scenarios to run (default: all)")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/README.md")
     parser.add_argument(
@@ -823,6 +844,7 @@ def main() -> None:
             "duration": args.duration,
             "poll_ms": args.poll_ms,
             "burst_rounds": args.burst_rounds,
+            "typing_ms": args.typing_ms,
         },
         "load": {},
         "pdfs": {},
@@ -833,6 +855,8 @@ def main() -> None:
     with Server(env, args.port, args.workers[0]) as server:
         scenarios = load_scenarios(seed, base)
         for name, reqs in scenarios.items():
+            if name in ROOM_ONLY:
+                continue
             if reqs is None or (only and name not in only):
                 results["load"][name] = None
                 continue
