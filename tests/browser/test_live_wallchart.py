@@ -102,6 +102,24 @@ def test_screenshots_of_the_wall_chart_after_the_reveal_and_in_projector_mode(
     assert projector.evaluate("document.documentElement.scrollHeight") <= 1080
 
 
+@pytest.mark.parametrize("width,height", [(1280, 720), (1024, 768)])
+def test_on_a_smaller_projector_every_column_heading_fits_its_column(
+    live_server, page_for, northshire, alice, team, width, height
+):
+    # Many meeting-room projectors are 1280x720 or older 1024x768; at 1280 "Outcome"
+    # ran over the edge of its column.
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    projector = page_for(alice, width=width, height=height)
+    projector.goto(f"{live_server.url}/o/northshire/w/{workshop.code}/wallchart/?projector=1")
+    overflowing = projector.evaluate(
+        """[...document.querySelectorAll('.wallchart-grid thead th')]
+             .filter(th => th.scrollWidth > th.clientWidth).map(th => th.textContent.trim())"""
+    )
+    assert overflowing == []
+    assert projector.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(projector, f"wallchart-projector-{width}")
+
+
 def test_the_wall_chart_prints_on_one_landscape_page(
     live_server, page_for, northshire, alice, team
 ):
