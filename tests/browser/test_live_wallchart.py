@@ -120,6 +120,23 @@ def test_on_a_smaller_projector_every_column_heading_fits_its_column(
     screenshot(projector, f"wallchart-projector-{width}")
 
 
+def test_on_a_phone_the_grid_scrolls_sideways_in_its_own_box_and_no_heading_is_cut(
+    live_server, page_for, northshire, alice, bob, team
+):
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    phone = page_for(bob, width=390, height=844)
+    phone.goto(f"{live_server.url}/o/northshire/w/{workshop.code}/wallchart/")
+    cut = phone.evaluate(
+        """[...document.querySelectorAll('.wallchart-grid thead th, .barrier-name')]
+             .filter(el => el.scrollWidth > el.clientWidth).map(el => el.textContent.trim())"""
+    )
+    assert cut == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    grid_box = phone.get_by_role("region", name="Wall chart grid")
+    assert grid_box.evaluate("el => el.scrollWidth > el.clientWidth")  # it scrolls, inside
+    screenshot(phone, "wallchart-phone")
+
+
 def test_the_wall_chart_prints_on_one_landscape_page(
     live_server, page_for, northshire, alice, team
 ):
