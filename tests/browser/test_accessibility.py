@@ -56,3 +56,32 @@ def test_the_wall_chart_and_consensus_page_have_no_serious_violation(
     assert serious_violations(page) == []
     page.goto(f"{live_server.url}/o/northshire/w/{current.code}/")
     assert serious_violations(page) == []
+
+
+def test_at_320_pixels_wide_no_page_scrolls_sideways(
+    live_server, page_for, northshire, alice, team
+):
+    # WCAG 1.4.10 (reflow): a phone, or a desktop zoomed to 400 %, is 320 CSS pixels wide.
+    # A wide table may scroll inside its own box; the page itself must not. Visually
+    # hidden labels inside those boxes used to escape them and widen the page.
+    _earlier, current = series_of_two(organisation=northshire, facilitator=alice, members=team)
+    page = page_for(alice, width=320, height=720)
+    org = f"{live_server.url}/o/northshire"
+    too_wide = {}
+    for path in [
+        "/",
+        "/w/actions/",
+        "/members/",
+        "/versions/",
+        "/series/",
+        f"/w/{current.code}/",
+        f"/w/{current.code}/wallchart/",
+    ]:
+        page.goto(org + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[path] = width
+    page.goto(f"{live_server.url}/model/")
+    if (width := page.evaluate("document.documentElement.scrollWidth")) > 320:
+        too_wide["/model/"] = width
+    assert too_wide == {}
