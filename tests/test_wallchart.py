@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from assessments.selectors.workshops import workshop_role
+from assessments.services import workshops as services
 from tests.builders import evidence_text, series_of_two, workshop_rated
 
 
@@ -31,6 +33,31 @@ def test_after_the_reveal_each_rating_is_a_marker_with_initials(
     assert page.count('class="marker"') == 24
     assert ">BE</li>" in page
     assert "Wide spread: start here" in page
+
+
+def test_once_the_team_agrees_a_wide_spread_is_still_shown_but_no_longer_the_place_to_start(
+    client_for, northshire, alice, team
+):
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
+    for barrier in workshop.barriers.all():
+        services.consensus_record(
+            workshop=workshop,
+            barrier=barrier,
+            stage="developing",
+            rationale="Agreed after the discussion",
+            lock=0,
+            role=role,
+            by=alice,
+        )
+    client = client_for(alice)
+    chart = client.get(wallchart_url(workshop)).content.decode()
+    assert "Wide spread" in chart and "start here" not in chart
+    step3 = client.get(
+        reverse("workshop_detail", kwargs={"org": "northshire", "code": workshop.code})
+    )
+    page = step3.content.decode()
+    assert "Wide spread" in page and "Start the discussion here" not in page
 
 
 def test_an_anonymous_workshop_shows_letters_not_initials(client_for, northshire, alice, team):
