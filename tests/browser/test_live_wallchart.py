@@ -134,6 +134,9 @@ def test_on_a_phone_the_grid_scrolls_sideways_in_its_own_box_and_no_heading_is_c
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     grid_box = phone.get_by_role("region", name="Wall chart grid")
     assert grid_box.evaluate("el => el.scrollWidth > el.clientWidth")  # it scrolls, inside
+    # Its caption wraps to the screen rather than running off it.
+    caption = phone.locator(".wallchart-caption").bounding_box()
+    assert caption["x"] + caption["width"] <= 390
     screenshot(phone, "wallchart-phone")
 
 
