@@ -35,3 +35,12 @@ def test_a_password_is_reset_through_the_emailed_link(client, bob):
 
 def test_the_login_page_asks_for_an_email(client):
     assert "Email" in client.get(reverse("login")).content.decode()
+
+
+def test_a_wrong_password_is_refused_in_the_words_of_the_form_and_the_email_is_kept(client, bob):
+    response = client.post(reverse("login"), {"username": bob.email, "password": "not it"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "That email and password do not match an account" in page
+    assert "correct username" not in page  # Django's words, for a field nobody is shown
+    assert f'value="{bob.email}"' in page

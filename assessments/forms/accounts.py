@@ -10,6 +10,12 @@ from assessments.models import Role
 class EmailAuthenticationForm(AuthenticationForm):
     """Sign in with an email address: it is the username of every account here."""
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # Django's own speaks of a "username", a field nobody here is shown.
+        "invalid_login": "That email and password do not match an account. Check both: the "
+        "password is case-sensitive.",
+    }
     username = forms.EmailField(
         label="Email",
         max_length=254,
