@@ -101,3 +101,10 @@ def test_an_invitation_from_a_workshop_makes_the_invitee_a_participant(workshop,
     )
     _, user = invitation_accept(token=token, first_name="L", last_name="Ate", password=PASSWORD)
     assert Participant.objects.filter(workshop=workshop, user=user).exists()
+
+
+def test_an_email_typed_in_capitals_is_invited_and_confirmed_as_it_is_stored(client_for, alice):
+    response = invite(client_for(alice), email="  Nadia.Khan@Example.ORG ")
+    page = client_for(alice).get(response["Location"]).content.decode()
+    assert mail.outbox[-1].to == ["nadia.khan@example.org"]
+    assert "Invitation sent to nadia.khan@example.org." in page

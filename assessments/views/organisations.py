@@ -51,7 +51,7 @@ def member_invite(request: OrganisationRequest) -> HttpResponse:
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            invitation_create(
+            invitation, _token = invitation_create(
                 organisation=request.organisation,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
@@ -61,7 +61,7 @@ def member_invite(request: OrganisationRequest) -> HttpResponse:
             for field, errors in e.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("members", request.organisation.slug)
     return _members_page(request, form, status=400)
 

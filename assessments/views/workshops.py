@@ -462,14 +462,16 @@ def participant_add(request: OrganisationRequest, code) -> HttpResponse:
             from assessments.services.invitations import invitation_create
 
             ensure_facilitator(workshop, role)
-            invitation_create(
+            invitation, _token = invitation_create(
                 organisation=request.organisation,
                 email=email,
                 role=Role.MEMBER,
                 by=request.user,
                 workshop=workshop,
             )
-            messages.success(request, f"Invitation sent to {email}: they join when they accept.")
+            messages.success(
+                request, f"Invitation sent to {invitation.email}: they join when they accept."
+            )
     except ValidationError as e:
         return _refused(request, workshop, e)
     return _back(request, workshop)
