@@ -8,6 +8,8 @@ spread is counts of people, never an average.
 
 from __future__ import annotations
 
+import datetime
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -49,15 +51,29 @@ def outcome_rows(outcomes) -> list[dict]:
     ]
 
 
-def _layout(fig: go.Figure, *, title: str, height: int) -> go.Figure:
+TITLE_SPACE = 60  # pixels above the plot
+ROW_SPACE = 60  # pixels per barrier
+
+
+def _rows_height(rows: int) -> int:
+    return ROW_SPACE * max(rows, 1)
+
+
+def _layout(fig: go.Figure, *, title: str, plot: int, below: int) -> go.Figure:
+    """The title, ``plot`` pixels of plot, then ``below`` for the axis and, last, the legend.
+
+    The legend is placed in pixels from the foot of the figure, not as a fraction of
+    the plot: a workshop on one or two barriers (para 69 suggests starting so) has a short plot,
+    and a fraction of it put the legend on top of the axis.
+    """
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         font=FONT,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        height=TITLE_SPACE + plot + below,
+        margin={"l": 10, "r": 10, "t": TITLE_SPACE, "b": below},
         plot_bgcolor="white",
         paper_bgcolor="white",
-        legend={"orientation": "h", "y": -0.15, "x": 0},
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
     )
     return fig
 
@@ -90,7 +106,10 @@ def figure_spread(rows: list[dict]) -> go.Figure:
         title_text="Number of people", dtick=1, gridcolor="#e5e5e5", rangemode="tozero"
     )
     fig.update_yaxes(automargin=True)
-    return _layout(fig, title="Spread of individual ratings", height=120 + 60 * max(len(rows), 1))
+    # Below the plot: tick labels, the axis title, the legend.
+    return _layout(
+        fig, title="Spread of individual ratings", plot=_rows_height(len(rows)), below=100
+    )
 
 
 def figure_consensus_target(rows: list[dict]) -> go.Figure:
@@ -140,7 +159,8 @@ def figure_consensus_target(rows: list[dict]) -> go.Figure:
     fig.update_yaxes(
         type="category", categoryorder="array", categoryarray=barriers, automargin=True
     )
-    return _layout(fig, title="Consensus and target", height=140 + 60 * max(len(rows), 1))
+    # Below the plot: the stage names, the legend.
+    return _layout(fig, title="Consensus and target", plot=_rows_height(len(rows)), below=80)
 
 
 def figure_json(fig: go.Figure) -> str:
@@ -149,39 +169,101 @@ def figure_json(fig: go.Figure) -> str:
 
 
 def figure_series_trend(points: list[dict]) -> go.Figure:
-    """The stage of each barrier over a series of workshops: consensus (solid) and target (dotted).
+    """The stage of each barrier over a series of workshops: consensus (solid) and target (open).
 
-    ``points``: ``{"date", "barrier", "consensus", "target"}`` per workshop and barrier.
+    ``points``: ``{"date" (ISO), "barrier", "consensus", "target"}`` per workshop and barrier.
+    The stage axis is always the three names in order (para 65: no scores); within a
+    stage each barrier has its own lane, so six barriers agreed at the same stage on the
+    same day are six marks, not one on top of the other.
     """
     fig = go.Figure()
     barriers = list(dict.fromkeys(p["barrier"] for p in points))
     symbols = ["circle", "square", "diamond", "triangle-up", "cross", "x"]
+    # One colour per barrier for its consensus line and its target marks; each at least
+    # 3:1 against white (WCAG 1.4.11), and told apart by the symbol too.
+    colours = ["#1d3557", "#b5442c", "#2a7d4f", "#7b3294", "#8c6d1f", "#0b7a8a"]
+    # The first barrier in the top lane of each band, as in the table above the chart.
+    lane = {name: ((len(barriers) - 1) / 2 - i) * LANE for i, name in enumerate(barriers)}
+
+    def trace(barrier: str, mine: list[dict], key: str, **kwargs) -> go.Scatter:
+        # key is "consensus" or "target": which stage of each point this trace draws.
+        return go.Scatter(
+            x=[p["date"] for p in mine],
+            y=[STAGE_LABELS.index(STAGE_LABEL[p[key]]) + lane[barrier] for p in mine],
+            customdata=[STAGE_LABEL[p[key]] for p in mine],
+            hovertemplate=f"{barrier}, %{{x|%-d %b %Y}}: {key} %{{customdata}}<extra></extra>",
+            legendgroup=barrier,
+            **kwargs,
+        )
+
     for i, name in enumerate(barriers):
+        symbol = symbols[i % len(symbols)]
+        colour = colours[i % len(colours)]
         mine = sorted((p for p in points if p["barrier"] == name), key=lambda p: p["date"])
         done = [p for p in mine if p["consensus"]]
         fig.add_trace(
-            go.Scatter(
+            trace(
+                name,
+                done,
+                "consensus",
                 name=name,
-                x=[p["date"] for p in done],
-                y=[STAGE_LABEL[p["consensus"]] for p in done],
                 mode="lines+markers",
-                marker={"symbol": symbols[i % len(symbols)], "size": 12},
-                legendgroup=name,
+                marker={"symbol": symbol, "size": 12, "color": colour},
+                line={"color": colour},
             )
         )
         aimed = [p for p in mine if p["target"]]
         if aimed:
             fig.add_trace(
-                go.Scatter(
+                trace(
+                    name,
+                    aimed,
+                    "target",
                     name=f"{name}: target",
-                    x=[p["date"] for p in aimed],
-                    y=[STAGE_LABEL[p["target"]] for p in aimed],
                     mode="markers",
-                    marker={"symbol": f"{symbols[i % len(symbols)]}-open", "size": 12},
-                    legendgroup=name,
+                    marker={"symbol": f"{symbol}-open", "size": 12, "color": colour},
                     showlegend=False,
                 )
             )
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=STAGE_LABELS)
-    fig.update_xaxes(type="date", title_text="Workshop")
-    return _layout(fig, title="Stage of each barrier over time", height=420)
+    if any(p["target"] for p in points):
+        # The legend's key to the open marks; it draws nothing on the plot.
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                name="Target (open marks)",
+                mode="markers",
+                marker={"symbol": "circle-open", "size": 12, "color": "#6c757d"},
+            )
+        )
+    fig.update_yaxes(
+        tickvals=[0, 1, 2],
+        ticktext=STAGE_LABELS,
+        range=[-0.5, 2.5],
+        zeroline=False,
+        gridcolor="#e5e5e5",
+    )
+    fig.update_xaxes(
+        type="date",
+        title_text="Workshop",
+        tickformat="%-d %b %Y",
+        range=_date_range([p["date"] for p in points]),
+        gridcolor="#e5e5e5",
+    )
+    # Below the plot: the dates, the axis title, and a legend of up to six barriers that
+    # may take two lines.
+    return _layout(fig, title="Stage of each barrier over time", plot=360, below=150)
+
+
+LANE = 0.12  # the gap between barriers' lanes within a stage band (bands are 1 apart)
+
+
+def _date_range(dates: list[str]) -> list[str]:
+    """The dates with room either side: never less than a few months across.
+
+    Left to itself, plotly zooms a single workshop's date to milliseconds.
+    """
+    first = datetime.date.fromisoformat(min(dates))
+    last = datetime.date.fromisoformat(max(dates))
+    room = max((last - first) / 10, datetime.timedelta(days=45))
+    return [(first - room).isoformat(), (last + room).isoformat()]

@@ -1,15 +1,18 @@
 """The figures show counts and stage names, never a score."""
 
+import datetime
 import json
 
 from assessments.charts import (
     figure_consensus_target,
     figure_json,
+    figure_series_trend,
     figure_spread,
     outcome_rows,
     spread_rows,
 )
 from assessments.selectors.workshops import ratings_revealed, workshop_outcome
+from model_content.models import Stage
 from tests.builders import series_of_two, workshop_rated
 
 
@@ -45,3 +48,60 @@ def test_consensus_and_target_sit_on_the_named_stage_axis(northshire, alice, tea
     data = json.loads(figure_json(fig))
     assert "</" not in figure_json(fig)
     assert data["data"]
+
+
+BARRIERS = [
+    "Leadership",
+    "Learning",
+    "Priorities",
+    "Managing change",
+    "Performance frameworks",
+    "Helping people perform",
+]
+
+
+def test_the_trend_of_a_single_workshop_keeps_every_stage_and_a_span_of_months():
+    points = [
+        {"date": "2026-05-25", "barrier": b, "consensus": Stage.STARTING, "target": None}
+        for b in BARRIERS
+    ]
+    fig = figure_series_trend(points)
+    # All three stages, in order, even though every barrier is at the first.
+    assert list(fig.layout.yaxis.ticktext) == ["Starting", "Developing", "Consolidating"]
+    assert list(fig.layout.yaxis.range) == [-0.5, 2.5]
+    # Left alone, plotly zoomed one date to milliseconds ("23:59:59.9995").
+    first, last = (datetime.date.fromisoformat(d) for d in fig.layout.xaxis.range)
+    assert first < datetime.date(2026, 5, 25) < last
+    assert (last - first).days >= 90
+
+
+def test_six_barriers_agreed_at_one_stage_on_one_day_are_six_marks_within_that_stage():
+    points = [
+        {"date": "2026-05-25", "barrier": b, "consensus": Stage.DEVELOPING, "target": None}
+        for b in BARRIERS
+    ]
+    fig = figure_series_trend(points)
+    heights = [t.y[0] for t in fig.data]
+    assert len(set(heights)) == 6
+    # Each stays nearer "Developing" than any other stage, and says so when pointed at.
+    assert all(round(y) == 1 for y in heights)
+    assert {t.customdata[0] for t in fig.data} == {"Developing"}
+    # The first barrier is on top, as in the table.
+    assert heights == sorted(heights, reverse=True)
+
+
+def test_a_barriers_target_marks_share_its_colour_and_the_legend_says_what_they_are():
+    points = [
+        {
+            "date": "2026-05-25",
+            "barrier": b,
+            "consensus": Stage.STARTING,
+            "target": Stage.DEVELOPING,
+        }
+        for b in BARRIERS[:2]
+    ]
+    fig = figure_series_trend(points)
+    traces = {t.name: t for t in fig.data}
+    assert traces["Leadership: target"].marker.color == traces["Leadership"].marker.color
+    assert traces["Learning"].marker.color != traces["Leadership"].marker.color
+    assert "Target (open marks)" in traces
