@@ -51,7 +51,10 @@ class WorkshopForm(forms.Form):
     anonymous = forms.BooleanField(
         required=False,
         label="Show individual ratings anonymously once revealed",
-        help_text="Otherwise each rating shows its author's initials.",
+        help_text=(
+            "Each rating is then labelled Participant A, B, C…, in an order that does not "
+            "follow the names. Otherwise it shows its author's name (initials on the wall chart)."
+        ),
     )
 
     def __init__(self, *args, organisation, barriers, **kwargs):
