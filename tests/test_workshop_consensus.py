@@ -121,8 +121,9 @@ def test_each_piece_of_evidence_sits_under_its_stage_with_a_challenge_form_of_it
     page = client_for(carol).get(url("workshop_detail", workshop)).content.decode()
     ratings = Rating.objects.filter(participant__workshop=workshop)
     for rating in ratings:
+        # Posted to its card's anchor, so a refusal opens where it was typed.
         action = url("challenge_add", workshop, rating=rating.code)
-        assert page.count(f'action="{action}"') == 1
+        assert page.count(f'action="{action}#barrier-{rating.barrier.slug}"') == 1
     # Under its own stage's heading, and only there.
     bobs = ratings.get(participant__user=bob, barrier=leadership)
     article = page[page.index('id="barrier-leadership"') :]
@@ -172,7 +173,7 @@ def test_the_page_kept_for_the_room_carries_each_persons_own_csrf_token(
     pages = {
         p: c.get(url("workshop_detail", workshop)).content.decode() for p, c in clients.items()
     }
-    assert f'action="{action}"' in pages[bob]
+    assert f'action="{action}#barrier-leadership"' in pages[bob]
     assert "csrf-" not in pages[bob].replace("csrfmiddlewaretoken", "")
 
     # Bob's own token works for Bob; Carol's token, in Bob's session, does not.

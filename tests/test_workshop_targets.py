@@ -5,6 +5,7 @@ step 4 while a barrier has fewer than three actions and no reason on its target.
 """
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -119,3 +120,21 @@ def test_without_a_reason_the_workshop_stays_at_step_4_and_says_which_barriers(
     targeting.refresh_from_db()
     assert targeting.step == Step.TARGET
     assert "three key actions" in response.content.decode()
+
+
+def test_every_field_on_the_target_and_consensus_pages_has_an_id_of_its_own(
+    client_for, targeting, alice
+):
+    # Each barrier's card has the same forms; a label points at its field by id, so a
+    # repeated id sent the second card's labels to the first card's fields.
+    page = client_for(alice).get(url("workshop_detail", targeting))
+    ids = re.findall(r'\sid="([^"]+)"', page.content.decode())
+    assert "target-learning-stage" in ids and "action-learning-description" in ids
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+
+    targeting.step = Step.CONSENSUS
+    targeting.save()
+    page = client_for(alice).get(url("workshop_detail", targeting))
+    ids = re.findall(r'\sid="([^"]+)"', page.content.decode())
+    assert "consensus-learning-rationale" in ids
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []

@@ -74,7 +74,11 @@ class WorkshopForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    stage = forms.ChoiceField(choices=STAGE_CHOICES, widget=forms.RadioSelect)
+    stage = forms.ChoiceField(
+        choices=STAGE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the stage you see."},
+    )
     evidence = forms.CharField(
         max_length=EVIDENCE_MAX,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": EVIDENCE_MAX}),
@@ -104,17 +108,26 @@ class ChallengeForm(forms.Form):
 
 
 class ConsensusForm(forms.Form):
-    stage = forms.ChoiceField(choices=STAGE_SELECT, label="Agreed stage")
+    stage = forms.ChoiceField(
+        choices=STAGE_SELECT,
+        label="Agreed stage",
+        error_messages={"required": "Choose the stage the team agreed."},
+    )
     rationale = forms.CharField(
         max_length=RATIONALE_MAX,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": RATIONALE_MAX}),
         help_text="Why the team agreed on this stage.",
+        error_messages={"required": "Say why the team agreed on this stage."},
     )
     lock = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class TargetForm(forms.Form):
-    stage = forms.ChoiceField(choices=STAGE_SELECT, label="Target stage")
+    stage = forms.ChoiceField(
+        choices=STAGE_SELECT,
+        label="Target stage",
+        error_messages={"required": "Choose the stage the team wants to reach."},
+    )
     fewer_actions_reason = forms.CharField(
         label="If fewer than three key actions: why",
         max_length=NOTE_MAX,
@@ -125,7 +138,9 @@ class TargetForm(forms.Form):
 
 class ActionForm(forms.Form):
     description = forms.CharField(
-        max_length=ACTION_MAX, widget=forms.Textarea(attrs={"rows": 2, "maxlength": ACTION_MAX})
+        max_length=ACTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": ACTION_MAX}),
+        error_messages={"required": "Say what the action is."},
     )
     responsible = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(), required=False, label="Responsible (a member)"
@@ -140,7 +155,9 @@ class ActionForm(forms.Form):
         max_length=NAME_MAX, required=False, label="…or someone outside Breakthrough"
     )
     due_on = forms.DateField(
-        label="Due", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Due",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Give the date the action is due."},
     )
     breakthrough_point = forms.ModelChoiceField(
         queryset=None, required=False, label="Draws on the breakthrough point (optional)"
@@ -169,7 +186,9 @@ class ActionStatusForm(forms.Form):
 
 class ReassessForm(forms.Form):
     reassess_on = forms.DateField(
-        label="Date to reassess", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Date to reassess",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Give the date to reassess."},
     )
 
 

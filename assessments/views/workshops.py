@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -258,31 +259,50 @@ def _outcome_context(request, workshop: Workshop, bound: dict) -> dict:
                 "spread": spread,
                 "evidence_by_stage": _evidence_by_stage(b, spread, challenge_url),
                 "outcome": outcome,
-                "consensus_form": bound.get(("consensus", b.slug))
-                or ConsensusForm(
-                    initial={
-                        "stage": outcome.consensus.stage if outcome.consensus else None,
-                        "rationale": outcome.consensus.rationale if outcome.consensus else "",
-                        "lock": outcome.consensus.lock if outcome.consensus else 0,
-                    }
+                "consensus_form": _ids_of_barrier(
+                    bound.get(("consensus", b.slug))
+                    or ConsensusForm(
+                        initial={
+                            "stage": outcome.consensus.stage if outcome.consensus else None,
+                            "rationale": outcome.consensus.rationale if outcome.consensus else "",
+                            "lock": outcome.consensus.lock if outcome.consensus else 0,
+                        }
+                    ),
+                    "consensus",
+                    b,
                 ),
-                "target_form": bound.get(("target", b.slug))
-                or TargetForm(
-                    initial={
-                        "stage": outcome.target.stage if outcome.target else None,
-                        "fewer_actions_reason": outcome.target.fewer_actions_reason
-                        if outcome.target
-                        else "",
-                    }
+                "target_form": _ids_of_barrier(
+                    bound.get(("target", b.slug))
+                    or TargetForm(
+                        initial={
+                            "stage": outcome.target.stage if outcome.target else None,
+                            "fewer_actions_reason": outcome.target.fewer_actions_reason
+                            if outcome.target
+                            else "",
+                        }
+                    ),
+                    "target",
+                    b,
                 ),
-                "action_form": bound.get(("action", b.slug))
-                or ActionForm(organisation=request.organisation, barrier=b),
+                "action_form": _ids_of_barrier(
+                    bound.get(("action", b.slug))
+                    or ActionForm(organisation=request.organisation, barrier=b),
+                    "action",
+                    b,
+                ),
             }
         )
     # A wide spread comes first, so the discussion starts there.
     if workshop.step == Step.CONSENSUS and spreads:
         rows.sort(key=lambda r: (not (r["spread"] and r["spread"].is_wide), r["barrier"].order))
     return {"rows": rows, "revealed": spreads is not None}
+
+
+def _ids_of_barrier(form: forms.Form, kind: str, barrier) -> forms.Form:
+    """The form with ids of its own: each barrier's card has the same form, and with
+    Django's ``id_<field>`` every label after the first pointed at the first card's field."""
+    form.auto_id = f"{kind}-{barrier.slug}-%s"
+    return form
 
 
 def _evidence_by_stage(barrier, spread, challenge_url) -> list:

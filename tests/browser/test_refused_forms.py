@@ -1,0 +1,53 @@
+"""A form refused on a long workshop page opens where it was filled in, with the reason."""
+
+import pytest
+from playwright.sync_api import expect
+
+from assessments.models import Step
+from assessments.selectors.workshops import workshop_role
+from assessments.services import workshops as services
+from tests.builders import workshop_rated
+from tests.factories import WorkshopFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_rating_sent_without_a_stage_opens_at_its_barrier_on_a_phone_with_the_evidence_kept(
+    live_server, page_for, northshire, alice, bob, team
+):
+    workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
+    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
+    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    page = page_for(bob, width=390, height=844)
+    page.goto(f"{live_server.url}/o/northshire/w/{workshop.code}/")
+
+    # The fourth of six cards: several screens below the top of the page.
+    card = page.locator("#barrier-managing-change")
+    card.locator("textarea[name=evidence]").fill("Three restructures, none reviewed afterwards.")
+    card.get_by_role("button", name="Submit my rating").click()
+
+    expect(card.get_by_role("group", name="Stage")).to_contain_text("Choose the stage you see.")
+    expect(card).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 1000
+    evidence = card.locator("textarea[name=evidence]")
+    assert evidence.input_value() == "Three restructures, none reviewed afterwards."
+
+
+def test_a_consensus_without_a_rationale_opens_at_its_barrier_with_the_stage_kept(
+    live_server, page_for, northshire, alice, team
+):
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    page = page_for(alice)
+    page.goto(f"{live_server.url}/o/northshire/w/{workshop.code}/")
+
+    card = page.locator("#barrier-priorities")
+    card.get_by_label("Agreed stage").select_option("developing")
+    card.get_by_role("button", name="Record the consensus").click()
+
+    # The label of each card's fields is that card's own (their ids were shared before).
+    rationale = card.get_by_label("Rationale")
+    expect(rationale).to_have_attribute("aria-invalid", "true")
+    expect(card).to_contain_text("Say why the team agreed on this stage.")
+    expect(card).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 1000
+    assert card.get_by_label("Agreed stage").input_value() == "developing"
