@@ -143,13 +143,21 @@ class ActionForm(forms.Form):
         error_messages={"required": "Say what the action is."},
     )
     responsible = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(), required=False, label="Responsible (a member)"
+        queryset=get_user_model().objects.none(),
+        required=False,
+        label="Responsible (a member)",
+        empty_label="Choose a member",
+        help_text="Needed: a member here, or someone outside Breakthrough named below.",
     )
     responsible_name = forms.CharField(
         max_length=NAME_MAX, required=False, label="…or someone outside Breakthrough"
     )
     accountable = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(), required=False, label="Accountable (a member)"
+        queryset=get_user_model().objects.none(),
+        required=False,
+        label="Accountable (a member)",
+        empty_label="Choose a member",
+        help_text="Needed: a member here, or someone outside Breakthrough named below.",
     )
     accountable_name = forms.CharField(
         max_length=NAME_MAX, required=False, label="…or someone outside Breakthrough"
@@ -160,7 +168,10 @@ class ActionForm(forms.Form):
         error_messages={"required": "Give the date the action is due."},
     )
     breakthrough_point = forms.ModelChoiceField(
-        queryset=None, required=False, label="Draws on the breakthrough point (optional)"
+        queryset=None,
+        required=False,
+        label="Draws on the breakthrough point (optional)",
+        empty_label="None in particular",
     )
 
     def __init__(self, *args, organisation, barrier, **kwargs):
