@@ -108,6 +108,12 @@ class BarrierStage(models.Model):
     def __str__(self) -> str:
         return f"{self.barrier} / {self.get_stage_display()}"
 
+    @property
+    def headline_alone(self) -> str:
+        """The headline without the colon that leads into its descriptors, for a place
+        that does not list them under it (a stage to choose, a cell of the printed chart)."""
+        return self.headline.rstrip().removesuffix(":").rstrip()
+
 
 class Descriptor(models.Model):
     barrier_stage = models.ForeignKey(

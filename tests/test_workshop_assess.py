@@ -24,7 +24,9 @@ def test_the_form_offers_each_stage_with_its_headline_and_a_length_limit(
 ):
     page = client_for(bob).get(url("workshop_detail", assessing)).content.decode()
     assert 'type="radio" name="stage"' in page
-    assert "Leaders do not show clearly" in page
+    # The headline as a sentence of its own: its colon leads into descriptors not shown here.
+    assert "self improvement really matters</label>" in page
+    assert "really matters:</label>" not in page
     assert f'maxlength="{EVIDENCE_MAX}"' in page
     assert "data-autosave-url" in page
     assert "<script>" not in page  # CSP: every script comes from static/js
