@@ -156,6 +156,26 @@ def test_a_second_download_of_an_unchanged_workshop_renders_nothing(
     assert pdf_cache.cache_path(workshop=current, kind="wallchart").exists()
 
 
+def test_after_an_upgrade_a_closed_workshops_pdf_is_drawn_afresh_by_the_new_release(
+    client_for, series, alice, monkeypatch
+):
+    # A closed workshop's revision never moves again: a file keyed on it alone would be
+    # the old release's drawing for ever.
+    closed, _current = series
+    assert closed.is_closed
+    client = client_for(alice)
+    client.get(pdf_url(closed, "report"))
+    old_file = pdf_cache.cache_path(workshop=closed, kind="report")
+    old_file.write_bytes(b"%PDF-1.7 drawn by the previous release")
+
+    monkeypatch.setattr(pdf_cache, "release_fingerprint", lambda: "next-release")
+    response = client.get(pdf_url(closed, "report"))
+    served = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"previous release" not in served and served.startswith(b"%PDF")
+    assert pdf_cache.cache_path(workshop=closed, kind="report").name.endswith("-next-release.pdf")
+    assert not old_file.exists()  # the old release's file is cleared away
+
+
 def test_awkward_evidence_renders_as_text_and_keeps_the_layout(client_for, northshire, alice, team):
     workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
     long_word = "Performance" * 27  # 297 characters without a space
