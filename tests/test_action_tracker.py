@@ -56,3 +56,38 @@ def test_another_member_or_a_viewer_cannot_update_someone_elses_action(
         assert response.status_code == 403
     action.refresh_from_db()
     assert action.status == "not_started"
+
+
+def test_yours_lists_only_the_actions_a_person_answers_for_and_an_update_keeps_that_view(
+    client_for, northshire, alice, team
+):
+    workshop = workshop_completed(organisation=northshire, facilitator=alice, members=team)
+    bob = team[0]
+    theirs = Action.objects.filter(workshop=workshop).filter(responsible=bob)
+    others = Action.objects.filter(workshop=workshop).exclude(responsible=bob)
+    # Accountable counts too: someone may answer for an action another person carries out.
+    accountable_only = others.first()
+    accountable_only.accountable = bob
+    accountable_only.save(update_fields=["accountable"])
+    client = client_for(bob)
+
+    page = client.get(tracker() + "?show=yours").content.decode()
+    for action in theirs:
+        assert action.description in page
+    assert accountable_only.description in page
+    for action in others.exclude(pk=accountable_only.pk):
+        assert action.description not in page
+    assert 'aria-current="page">Yours' in page
+
+    action = theirs.first()
+    response = client.post(status_url(action), {"status": "in_progress", "show": "yours"})
+    assert response.status_code == 302 and response["Location"].endswith("?show=yours")
+    # "All open actions" still lists everyone's.
+    everyone = client.get(tracker()).content.decode()
+    assert others.exclude(pk=accountable_only.pk).first().description in everyone
+
+
+def test_someone_with_no_open_actions_is_told_so(client_for, northshire, alice, team, carol):
+    workshop_completed(organisation=northshire, facilitator=alice, members=team[:1])
+    page = client_for(carol).get(tracker() + "?show=yours").content.decode()
+    assert "You have no open actions" in page

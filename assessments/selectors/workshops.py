@@ -388,16 +388,21 @@ def previous_actions(workshop: Workshop) -> list[Action]:
     return actions
 
 
-def open_actions(*, organisation) -> list[Action]:
-    """The organisation's action tracker: open actions, overdue first, then by due date."""
+def open_actions(*, organisation, of=None) -> list[Action]:
+    """The organisation's action tracker: open actions, overdue first, then by due date;
+    only those ``of`` a person (responsible or accountable) if given."""
     from django.utils import timezone
 
     today = timezone.localdate()
+    actions = Action.objects.filter(workshop__organisation=organisation).filter(
+        Q(status="not_started") | Q(status="in_progress")
+    )
+    if of is not None:
+        actions = actions.filter(Q(responsible=of) | Q(accountable=of))
     actions = list(
-        Action.objects.filter(workshop__organisation=organisation)
-        .filter(Q(status="not_started") | Q(status="in_progress"))
-        .select_related("workshop", "barrier", "responsible", "accountable")
-        .order_by("due_on", "created_at")
+        actions.select_related("workshop", "barrier", "responsible", "accountable").order_by(
+            "due_on", "created_at"
+        )
     )
     for a in actions:
         a.is_overdue = a.due_on < today

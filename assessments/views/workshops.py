@@ -813,14 +813,25 @@ def reassessment_start(request: OrganisationRequest, code) -> HttpResponse:
 @organisation_view()
 @require_safe
 def action_tracker(request: OrganisationRequest) -> HttpResponse:
+    # ?show=yours: the actions a person answers for, the list they open on their phone.
+    yours = request.GET.get("show") == "yours"
     return render(
         request,
         "workshops/action_tracker.html",
         {
-            "actions": selectors.open_actions(organisation=request.organisation),
+            "actions": selectors.open_actions(
+                organisation=request.organisation, of=request.user if yours else None
+            ),
+            "yours": yours,
             "status_form": ActionStatusForm(),
         },
     )
+
+
+def _to_tracker(request: OrganisationRequest) -> HttpResponse:
+    """Back to the tracker as it was shown: all open actions, or only the person's own."""
+    url = reverse("action_tracker", kwargs={"org": request.organisation.slug})
+    return redirect(url + ("?show=yours" if request.POST.get("show") == "yours" else ""))
 
 
 @organisation_view()
@@ -830,7 +841,7 @@ def action_status(request: OrganisationRequest, action) -> HttpResponse:
     form = ActionStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose done, in progress, not started or dropped.")
-        return redirect("action_tracker", request.organisation.slug)
+        return _to_tracker(request)
     services.action_status_set(
         action=the_action,
         status=form.cleaned_data["status"],
@@ -841,4 +852,4 @@ def action_status(request: OrganisationRequest, action) -> HttpResponse:
     messages.success(
         request, f"“{the_action.description[:60]}” is {the_action.get_status_display().lower()}."
     )
-    return redirect("action_tracker", request.organisation.slug)
+    return _to_tracker(request)

@@ -85,3 +85,26 @@ def test_at_320_pixels_wide_no_page_scrolls_sideways(
     if (width := page.evaluate("document.documentElement.scrollWidth")) > 320:
         too_wide["/model/"] = width
     assert too_wide == {}
+
+
+def test_on_a_phone_the_action_tracker_shows_each_action_whole_with_its_update_in_reach(
+    live_server, page_for, northshire, alice, team
+):
+    # The person responsible updates their action from their phone: before, the table
+    # scrolled sideways inside its box and the Update button sat off the screen.
+    _earlier, current = series_of_two(organisation=northshire, facilitator=alice, members=team)
+    bob = team[0]
+    page = page_for(bob, width=390, height=844)
+    page.goto(f"{live_server.url}/o/northshire/w/actions/?show=yours")
+    update = page.get_by_role("button", name="Update").first
+    box = update.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    # One value under another, each labelled with the name of its column.
+    first_row = page.locator("tbody tr").first
+    barrier = first_row.locator("td[data-label=Barrier]").bounding_box()
+    responsible = first_row.locator("td[data-label=Responsible]")
+    assert responsible.bounding_box()["y"] >= barrier["y"] + barrier["height"] - 1
+    label = responsible.evaluate("td => getComputedStyle(td, '::before').content")
+    assert "Responsible" in label, label
+    assert page.get_by_role("table").count() == 1  # still a table to a screen reader
+    screenshot(page, "action-tracker-phone")
