@@ -108,3 +108,8 @@ def test_on_a_phone_the_action_tracker_shows_each_action_whole_with_its_update_i
     assert "Responsible" in label, label
     assert page.get_by_role("table").count() == 1  # still a table to a screen reader
     screenshot(page, "action-tracker-phone")
+    # On a tablet too, the status can be read: squeezed into a column it showed "In pr".
+    for width in (768, 1024):
+        page.set_viewport_size({"width": width, "height": 844})
+        status = page.get_by_label("Status of").first
+        assert status.bounding_box()["width"] >= 150, width
