@@ -53,6 +53,7 @@ def outcome_rows(outcomes) -> list[dict]:
 
 TITLE_SPACE = 60  # pixels above the plot
 ROW_SPACE = 60  # pixels per barrier
+LANE = 0.12  # series trend: the gap between barriers' lanes within a stage (stages are 1 apart)
 
 
 def _rows_height(rows: int) -> int:
@@ -253,9 +254,6 @@ def figure_series_trend(points: list[dict]) -> go.Figure:
     # Below the plot: the dates, the axis title, and a legend of up to six barriers that
     # may take two lines.
     return _layout(fig, title="Stage of each barrier over time", plot=360, below=150)
-
-
-LANE = 0.12  # the gap between barriers' lanes within a stage band (bands are 1 apart)
 
 
 def _date_range(dates: list[str]) -> list[str]:
