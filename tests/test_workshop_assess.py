@@ -111,10 +111,65 @@ def test_a_refused_rating_keeps_its_draft_whatever_was_ticked(client_for, assess
     assert draft.descriptor_ids == [descriptor.pk]
 
 
+def rate(workshop, user, slug, stage="developing"):
+    services.rating_submit(
+        workshop=workshop,
+        participant=workshop.participants.get(user=user),
+        barrier=workshop.barriers.get(slug=slug),
+        stage=stage,
+        evidence=f"{user.first_name} has seen it",
+    )
+
+
+def test_revealing_before_everyone_has_rated_asks_first_and_says_who_is_left(
+    client_for, assessing, alice, bob, carol, dan, erin
+):
+    slugs = list(assessing.barriers.order_by("order").values_list("slug", flat=True))
+    for user in (bob, carol, dan):
+        for slug in slugs:
+            rate(assessing, user, slug)
+    rate(assessing, erin, slugs[0])
+    client = client_for(alice)
+    response = client.post(url("ratings_reveal", assessing))
+    assert response.status_code == 200
+    assessing.refresh_from_db()
+    assert not assessing.is_revealed and assessing.step == Step.ASSESS
+    page = response.content.decode()
+    assert "Not everyone has rated yet" in page
+    assert f"Still to rate: Erin Example ({len(slugs) - 1} barriers)." in page
+    # Only who is missing: no stage, no evidence before the reveal.
+    assert "Bob has seen it" not in page
+
+    response = client.post(url("ratings_reveal", assessing), {"confirm": "yes"})
+    assert response.status_code == 302
+    assessing.refresh_from_db()
+    assert assessing.is_revealed and assessing.step == Step.CONSENSUS
+
+
+def test_when_everyone_has_rated_the_reveal_needs_no_second_click(
+    client_for, assessing, alice, team
+):
+    for user in team:
+        for slug in assessing.barriers.values_list("slug", flat=True):
+            rate(assessing, user, slug)
+    response = client_for(alice).post(url("ratings_reveal", assessing))
+    assert response.status_code == 302
+    assessing.refresh_from_db()
+    assert assessing.is_revealed
+
+
+def test_a_member_cannot_reveal_or_see_who_is_left(client_for, assessing, bob):
+    response = client_for(bob).post(url("ratings_reveal", assessing))
+    assert response.status_code == 403
+    assert "Still to rate" not in response.content.decode()
+    assessing.refresh_from_db()
+    assert not assessing.is_revealed
+
+
 def test_a_draft_is_still_kept_after_the_facilitator_closes_the_step(
     client_for, assessing, alice, bob
 ):
-    client_for(alice).post(url("ratings_reveal", assessing))
+    client_for(alice).post(url("ratings_reveal", assessing), {"confirm": "yes"})
     response = client_for(bob).post(
         url("rating_draft", assessing, barrier="learning"), {"evidence": "typed as it closed"}
     )

@@ -142,11 +142,15 @@ class BarrierProgress:
     submitted: int
     total: int
     submitted_names: list[str] = field(default_factory=list)
-    waiting_names: list[str] = field(default_factory=list)
+    waiting: list[Participant] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
         return self.total > 0 and self.submitted == self.total
+
+    @property
+    def waiting_names(self) -> list[str]:
+        return [_name(p) for p in self.waiting]
 
 
 def workshop_progress(
@@ -170,10 +174,25 @@ def workshop_progress(
                 submitted=len(submitted),
                 total=len(participants),
                 submitted_names=[_name(p) for p in submitted],
-                waiting_names=[_name(p) for p in waiting],
+                waiting=waiting,
             )
         )
     return rows
+
+
+@dataclass
+class StillToRate:
+    name: str
+    barriers: int  # how many barriers this person has not rated yet
+
+
+def still_to_rate(progress: list[BarrierProgress]) -> list[StillToRate]:
+    """Step 2: who has not rated every barrier yet, those with most left first (no stages)."""
+    left: Counter[Participant] = Counter(p for row in progress for p in row.waiting)
+    return [
+        StillToRate(name=_name(p), barriers=n)
+        for p, n in sorted(left.items(), key=lambda item: (-item[1], _name(item[0])))
+    ]
 
 
 def understanding_progress(workshop: Workshop) -> tuple[list[Participant], list[Participant]]:

@@ -25,6 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from icalendar import Calendar, Event
 
+from assessments import rules
 from assessments.access import OrganisationRequest, organisation_view, workshop_get
 from assessments.forms.workshops import (
     ActionForm,
@@ -139,6 +140,7 @@ def workshop_page(
     bound: dict | None = None,
     status: int = 200,
     conflict=None,
+    still_to_rate=None,
 ) -> HttpResponse:
     """The workshop as this person sees it at the current step.
 
@@ -155,6 +157,7 @@ def workshop_page(
     context.update(
         version_label=workshop.model_version.label,
         conflict=conflict,
+        still_to_rate=still_to_rate,
         history=workshop.history.select_related("actor")[:30],
         co_facilitators=list(workshop.co_facilitators.all()),
         facilitators=get_user_model()
@@ -411,8 +414,16 @@ def timebox_set(request: OrganisationRequest, code) -> HttpResponse:
 @require_POST
 def ratings_reveal(request: OrganisationRequest, code) -> HttpResponse:
     workshop = workshop_get(request, code)
+    role = _role(request, workshop)
     try:
-        services.ratings_reveal(workshop=workshop, role=_role(request, workshop), by=request.user)
+        if request.POST.get("confirm") != "yes" and workshop.step == Step.ASSESS:
+            rules.ensure_facilitator(workshop, role)
+            waiting = selectors.still_to_rate(selectors.workshop_progress(workshop))
+            if waiting:
+                # The reveal closes the individual assessment for good: nobody can rate after
+                # it. One click on a projector should not leave half the room out, so ask.
+                return workshop_page(request, workshop, still_to_rate=waiting)
+        services.ratings_reveal(workshop=workshop, role=role, by=request.user)
     except ValidationError as e:
         return _refused(request, workshop, e)
     return _back(request, workshop)
@@ -478,10 +489,9 @@ def participant_add(request: OrganisationRequest, code) -> HttpResponse:
             services.participants_set(workshop=workshop, users=[*current, member], role=role)
             messages.success(request, f"{member.get_full_name() or email} now takes part.")
         else:
-            from assessments.rules import ensure_facilitator
             from assessments.services.invitations import invitation_create
 
-            ensure_facilitator(workshop, role)
+            rules.ensure_facilitator(workshop, role)
             invitation, _token = invitation_create(
                 organisation=request.organisation,
                 email=email,

@@ -61,6 +61,9 @@ def test_the_members_page_follows_the_step_and_keeps_half_typed_evidence(
     facilitator = page_for(alice)
     facilitator.goto(f"{base}/")
     facilitator.get_by_role("button", name="Close the assessment and reveal the ratings →").click()
+    # Nobody has rated yet, so the facilitator is asked first.
+    expect(facilitator.get_by_role("alert")).to_contain_text("Still to rate: Bob Example")
+    facilitator.get_by_role("button", name="Reveal the ratings now").click()
     expect(facilitator.locator(".stepper-step.is-current")).to_contain_text("Consensus")
 
     # The member's stepper follows; the text they were typing stays where it was.
