@@ -140,6 +140,16 @@ class BreakthroughPoint(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    @property
+    def text_alone(self) -> str:
+        """The point as a phrase of its own, without the "; and", ";" or "." that joins it
+        to the next in the paper's list: for an action's "Draws on" and a choice to pick."""
+        text = self.text.rstrip()
+        for ending in ("; and", ";", "."):
+            if text.endswith(ending):
+                return text.removesuffix(ending).rstrip()
+        return text
+
 
 class WorkshopStep(models.Model):
     """The sample workshop structure of para 70, (a) to (e)."""

@@ -59,6 +59,10 @@ def test_an_action_can_name_people_outside_the_app_and_draw_on_a_breakthrough_po
     assert action.responsible is None and action.responsible_name == "Head of communications"
     assert action.breakthrough_point == point
     assert HistoryEntry.objects.filter(workshop=targeting, kind="action", actor=alice).exists()
+    # Shown as a phrase of its own, not with the ";" that joined it to the next in the paper.
+    assert point.text.endswith(";")
+    page = client_for(alice).get(url("workshop_detail", targeting)).content.decode()
+    assert f"Draws on: {point.text.removesuffix(';')}</span>" in page.replace("&#x27;", "'")
 
 
 def test_the_barriers_breakthrough_points_are_offered_as_ideas(client_for, targeting, alice):

@@ -185,7 +185,7 @@ class ActionForm(forms.Form):
             self.fields[name].queryset = people
             self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.email
         self.fields["breakthrough_point"].queryset = barrier.points.all()
-        self.fields["breakthrough_point"].label_from_instance = lambda p: p.text
+        self.fields["breakthrough_point"].label_from_instance = lambda p: p.text_alone
 
 
 class ActionStatusForm(forms.Form):
