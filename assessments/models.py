@@ -336,6 +336,12 @@ class Action(models.Model):
         max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
     status_note = models.TextField(max_length=NOTE_MAX, blank=True)
+    # When and by whom the status was last set: whoever follows the actions up (a chief
+    # executive, a board) needs to know whether "in progress" is news or months old.
+    status_updated_at = models.DateTimeField(null=True, blank=True)
+    status_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

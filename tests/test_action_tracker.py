@@ -46,6 +46,29 @@ def test_the_responsible_person_updates_their_action_and_it_is_in_the_history(
     assert entry.actor == action.responsible and "in progress" in entry.summary
 
 
+def test_a_viewer_reads_where_each_action_stands_who_said_so_and_when(
+    client_for, northshire, alice, team, vic
+):
+    # The chief executive follows the actions up: the note and its date matter as much as
+    # the status, and a viewer has no form to read them from.
+    workshop = workshop_completed(organisation=northshire, facilitator=alice, members=team)
+    action = Action.objects.filter(workshop=workshop, responsible=team[0]).first()
+    client_for(team[0]).post(
+        status_url(action), {"status": "in_progress", "note": "Board paper drafted"}
+    )
+    page = client_for(vic).get(tracker()).content.decode()
+    row = next(r for r in page.split("<tr")[1:] if action.description in r)
+    assert "In progress" in row and "Board paper drafted" in row
+    today = timezone.localtime().strftime("%-d %b %Y")
+    assert f"Updated {today} by {team[0].get_full_name()}" in row
+    assert "<form" not in row
+    # An action nobody has updated says nothing about when.
+    untouched = next(
+        r for r in page.split("<tr") if "Not started" in r and action.description not in r
+    )
+    assert "Updated" not in untouched
+
+
 def test_another_member_or_a_viewer_cannot_update_someone_elses_action(
     client_for, northshire, alice, team, vic
 ):

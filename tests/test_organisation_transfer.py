@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from assessments.models import Organisation
 from assessments.services.transfer import TransferError, organisation_export, organisation_import
+from assessments.services.workshops import action_status_set
 from model_content.loader import original_load, real_models
 from tests.builders import series_of_two
 
@@ -16,6 +17,14 @@ def test_export_then_import_into_an_empty_database_gives_the_same_organisation(
     northshire, alice, team, tmp_path
 ):
     earlier, current = series_of_two(organisation=northshire, facilitator=alice, members=team)
+    action = earlier.actions.first()
+    action_status_set(
+        action=action,
+        status="in_progress",
+        note="Under way",
+        by=alice,
+        membership_role="facilitator",
+    )
     exported = organisation_export(northshire)
     path = tmp_path / "northshire.json"
     path.write_text(json.dumps(exported), encoding="utf-8")
@@ -30,6 +39,8 @@ def test_export_then_import_into_an_empty_database_gives_the_same_organisation(
     assert len(again["workshops"]) == 2
     assert sum(len(w["ratings"]) for w in again["workshops"]) == 2 * 4 * 6
     assert again["workshops"][1]["previous"] == str(earlier.code)
+    updated = next(a for a in again["workshops"][0]["actions"] if a["code"] == str(action.code))
+    assert updated["status_updated_by"] == alice.email and updated["status_updated_at"]
 
 
 def test_importing_over_an_existing_organisation_is_refused(northshire, alice):

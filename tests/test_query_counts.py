@@ -105,3 +105,29 @@ def test_the_consensus_page_costs_the_same_queries_for_5_or_50_participants(
         assert status == 200, f"the consensus page for a room of {n} answered {status}"
         assert workshop.participants.count() == n
     assert counts[5] == counts[50], f"consensus: {counts[5]} queries for 5, {counts[50]} for 50"
+
+
+def test_the_action_tracker_costs_the_same_queries_for_one_workshops_actions_or_three(
+    northshire, alice, team, vic, client
+):
+    """The tracker lists every open action of the organisation, with who is responsible,
+    accountable and last updated each: still no query per action."""
+    from assessments.services.workshops import action_status_set
+
+    client.force_login(vic)
+    url = reverse("action_tracker", kwargs={"org": northshire.slug})
+    counts = {}
+    for n in (1, 3):
+        while northshire.workshops.count() < n:
+            workshop = workshop_completed(organisation=northshire, facilitator=alice, members=team)
+            for action in workshop.actions.all()[:5]:
+                action_status_set(
+                    action=action,
+                    status="in_progress",
+                    note="Under way",
+                    by=action.responsible or alice,
+                    membership_role="facilitator",
+                )
+        status, counts[n] = queries_for(client, url)
+        assert status == 200
+    assert counts[1] == counts[3], f"tracker: {counts[1]} queries for 1 workshop, {counts[3]} for 3"

@@ -100,3 +100,7 @@ def test_a_review_shows_to_everyone_with_its_note(client_for, closed, follow_up,
     )
     page = client_for(bob).get(url("workshop_detail", follow_up)).content.decode()
     assert "In progress: Half the directorates so far" in page
+    # The tracker then says the same, and who said it.
+    action.refresh_from_db()
+    assert (action.status, action.status_note) == ("in_progress", "Half the directorates so far")
+    assert action.status_updated_by == alice and action.status_updated_at is not None

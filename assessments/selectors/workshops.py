@@ -419,9 +419,9 @@ def open_actions(*, organisation, of=None) -> list[Action]:
     if of is not None:
         actions = actions.filter(Q(responsible=of) | Q(accountable=of))
     actions = list(
-        actions.select_related("workshop", "barrier", "responsible", "accountable").order_by(
-            "due_on", "created_at"
-        )
+        actions.select_related(
+            "workshop", "barrier", "responsible", "accountable", "status_updated_by"
+        ).order_by("due_on", "created_at")
     )
     for a in actions:
         a.is_overdue = a.due_on < today

@@ -283,6 +283,8 @@ def _workshop_export(w: Workshop, person) -> dict[str, Any]:
                 "breakthrough_point": a.breakthrough_point.order if a.breakthrough_point else None,
                 "status": a.status,
                 "status_note": a.status_note,
+                "status_updated_at": _dt(a.status_updated_at),
+                "status_updated_by": person(a.status_updated_by),
                 "created_at": _dt(a.created_at),
             }
             for a in actions
@@ -524,6 +526,9 @@ def _workshop_import(w, organisation, versions, workshops, who, barrier_of) -> W
             ),
             status=a["status"],
             status_note=a["status_note"],
+            # Absent from files exported before this was recorded.
+            status_updated_at=parse_datetime(a.get("status_updated_at") or "") or None,
+            status_updated_by=who(a.get("status_updated_by")),
         )
         _set_auto(action, created_at=a["created_at"])
     for r in w["reviews"]:

@@ -508,8 +508,10 @@ def action_status_set(
         raise PermissionDenied("Only the person responsible or a facilitator can update an action.")
     action.status = status
     action.status_note = (note or "").strip()
+    action.status_updated_at = timezone.now()
+    action.status_updated_by = by
     action.full_clean()
-    action.save(update_fields=["status", "status_note"])
+    action.save(update_fields=["status", "status_note", "status_updated_at", "status_updated_by"])
     history_record(
         workshop=action.workshop,
         actor=by,
@@ -601,7 +603,12 @@ def action_review(
     review.reviewed_by = by
     review.full_clean()
     review.save()
-    Action.objects.filter(pk=action.pk).update(status=status, status_note=review.note)
+    Action.objects.filter(pk=action.pk).update(
+        status=status,
+        status_note=review.note,
+        status_updated_at=review.reviewed_at,
+        status_updated_by=by,
+    )
     history_record(
         workshop=workshop,
         actor=by,
