@@ -12,11 +12,14 @@ never by a bare primary key.
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 from uuid import UUID
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from assessments.models import Membership, Organisation, Role, Workshop
 
@@ -32,9 +35,10 @@ def organisation_view(
     """Resolve ``org`` from the URL; require one of ``roles`` (any role if none)."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, org: str, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(_back_after_sign_in(request, org))
             # One query for all of the user's memberships (a handful at most): the one in the
             # URL, and the navigation bar's list, which every page shows.
             mine = memberships_of(request.user)
@@ -51,6 +55,24 @@ def organisation_view(
         return wrapper
 
     return decorator
+
+
+def _back_after_sign_in(request: HttpRequest, org: str) -> str:
+    """Where to come back to once signed in again.
+
+    A page: itself. A form sent after the session ended (a rating submitted at the end of a
+    long morning): its address answers only POST, so going back to it would be a 405. Come
+    back to the page the form was on instead, where the drafts saved as the person typed
+    are waiting; failing that, the organisation's page.
+    """
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return urlsplit(referer).path
+    return reverse("organisation_home", kwargs={"org": org})
 
 
 def memberships_of(user) -> list[Membership]:

@@ -1,6 +1,7 @@
 """Signing in with an email and password, signing out, and resetting a password by email."""
 
 import re
+from urllib.parse import quote
 
 from django.core import mail
 from django.urls import reverse
@@ -44,3 +45,25 @@ def test_a_wrong_password_is_refused_in_the_words_of_the_form_and_the_email_is_k
     assert "That email and password do not match an account" in page
     assert "correct username" not in page  # Django's words, for a field nobody is shown
     assert f'value="{bob.email}"' in page
+
+
+def test_a_form_sent_after_the_session_ended_comes_back_to_its_page_after_signing_in(
+    client, workshop
+):
+    # The rating's address answers only POST: coming back to it would be a 405 error page.
+    page = f"/o/northshire/w/{workshop.code}/"
+    submit = reverse(
+        "rating_submit", kwargs={"org": "northshire", "code": workshop.code, "barrier": "learning"}
+    )
+    response = client.post(
+        submit, {"stage": "starting"}, headers={"referer": f"http://testserver{page}"}
+    )
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={quote(page)}"
+    # Without a page of this site to go back to: the organisation's page.
+    for headers in ({}, {"referer": f"https://elsewhere.example{page}"}):
+        response = client.post(submit, {"stage": "starting"}, headers=headers)
+        assert response.url == f"{reverse('login')}?next={quote('/o/northshire/')}"
+    # A page opened while signed out comes back to itself, as before.
+    response = client.get(page + "?x=1")
+    assert response.url == f"{reverse('login')}?next={quote(page + '?x=1')}"

@@ -21,9 +21,18 @@
       timer = null;
       var body = new FormData(form);
       fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+        .then(function (r) {
+          // Sent to the sign-in page: the session has ended, and trying again will not help.
+          if (r.redirected && r.url.indexOf("/accounts/login/") !== -1) return Promise.reject("signed out");
+          return r.ok ? r.json() : Promise.reject(r.status);
+        })
         .then(function (data) { if (status) status.textContent = "Draft saved at " + data.at + "."; })
-        .catch(function () { if (status) status.textContent = "Not saved yet: the connection seems down. Keep typing; we will try again."; });
+        .catch(function (why) {
+          if (!status) return;
+          status.textContent = why === "signed out"
+            ? "Not saved: you have been signed out. Sign in again in a new tab, then come back here: your text stays on this page."
+            : "Not saved yet: the connection seems down. Keep typing; we will try again.";
+        });
     }
 
     function changed() {

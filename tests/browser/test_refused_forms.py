@@ -51,3 +51,38 @@ def test_a_consensus_without_a_rationale_opens_at_its_barrier_with_the_stage_kep
     expect(card).to_be_in_viewport()
     assert page.evaluate("window.scrollY") > 1000
     assert card.get_by_label("Agreed stage").input_value() == "developing"
+
+
+def test_signed_out_while_typing_the_page_says_so_and_signing_in_comes_back_to_the_draft(
+    live_server, page_for, northshire, alice, bob, team
+):
+    from django.contrib.sessions.models import Session
+
+    from tests.factories import PASSWORD
+
+    workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
+    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
+    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    page = page_for(bob)
+    page.goto(f"{live_server.url}/o/northshire/w/{workshop.code}/")
+    card = page.locator("#barrier-learning")
+    evidence = card.locator("textarea[name=evidence]")
+    evidence.fill("Lessons from the flood review were")
+    expect(card.locator(".autosave-status")).to_contain_text("Draft saved")
+
+    Session.objects.all().delete()  # the session ends: twelve hours, or signed out elsewhere
+    evidence.press_sequentially(" never shared")
+    expect(card.locator(".autosave-status")).to_contain_text("you have been signed out")
+    assert evidence.input_value() == "Lessons from the flood review were never shared"
+
+    # Submitting anyway: sign in, and come back to the workshop with the saved draft.
+    card.locator("#stage-learning-starting").check()
+    card.get_by_role("button", name="Submit my rating").click()
+    page.fill("input[name=username]", bob.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    # The form's #barrier-learning carries through the redirects: back at the card itself.
+    expect(page).to_have_url(f"{live_server.url}/o/northshire/w/{workshop.code}/#barrier-learning")
+    expect(page.locator("#barrier-learning textarea[name=evidence]")).to_have_value(
+        "Lessons from the flood review were"
+    )
