@@ -114,3 +114,38 @@ def test_someone_with_no_open_actions_is_told_so(client_for, northshire, alice, 
     workshop_completed(organisation=northshire, facilitator=alice, members=team[:1])
     page = client_for(carol).get(tracker() + "?show=yours").content.decode()
     assert "You have no open actions" in page
+
+
+def test_done_or_dropped_lists_the_achieved_with_their_notes_and_the_counts_add_up(
+    client_for, northshire, alice, team, vic
+):
+    workshop = workshop_completed(organisation=northshire, facilitator=alice, members=team)
+    actions = list(Action.objects.filter(workshop=workshop).order_by("pk"))
+    late = actions[0]
+    late.due_on = timezone.localdate() - datetime.timedelta(days=3)
+    late.save(update_fields=["due_on"])
+    facilitator = client_for(alice)
+    for action, status, note in (
+        (actions[1], "done", "Published in the staff newsletter"),
+        (actions[2], "dropped", "Overtaken by the restructure"),
+        (actions[3], "in_progress", "Half way"),
+    ):
+        facilitator.post(status_url(action), {"status": status, "note": note, "show": "closed"})
+
+    page = client_for(vic).get(tracker() + "?show=closed").content.decode()
+    rows = page.split("<tr")[2:]
+    assert len(rows) == 2
+    # The latest news first.
+    assert actions[2].description in rows[0] and "Overtaken by the restructure" in rows[0]
+    assert actions[1].description in rows[1] and "Published in the staff newsletter" in rows[1]
+    assert "Overdue" not in page.split("<table")[1]
+    total = len(actions)
+    assert (
+        f"{total} key actions</strong>: 1 done, 1 in progress, {total - 3} not started "
+        "(1 of the open ones overdue), 1 dropped." in page
+    )
+    # An update made from this view comes back to it.
+    response = client_for(alice).post(
+        status_url(actions[1]), {"status": "in_progress", "note": "Reopened", "show": "closed"}
+    )
+    assert response.url == tracker() + "?show=closed"

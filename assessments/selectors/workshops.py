@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils.crypto import salted_hmac
 
 from assessments.models import (
+    OPEN_STATUSES,
     Action,
+    ActionStatus,
     Challenge,
     Consensus,
     Participant,
@@ -407,25 +409,50 @@ def previous_actions(workshop: Workshop) -> list[Action]:
     return actions
 
 
-def open_actions(*, organisation, of=None) -> list[Action]:
-    """The organisation's action tracker: open actions, overdue first, then by due date;
-    only those ``of`` a person (responsible or accountable) if given."""
+def _tracker_rows(actions) -> list[Action]:
     from django.utils import timezone
 
     today = timezone.localdate()
-    actions = Action.objects.filter(workshop__organisation=organisation).filter(
-        Q(status="not_started") | Q(status="in_progress")
-    )
-    if of is not None:
-        actions = actions.filter(Q(responsible=of) | Q(accountable=of))
-    actions = list(
+    rows = list(
         actions.select_related(
             "workshop", "barrier", "responsible", "accountable", "status_updated_by"
-        ).order_by("due_on", "created_at")
+        )
     )
-    for a in actions:
-        a.is_overdue = a.due_on < today
-    return actions
+    for a in rows:
+        a.is_overdue = a.is_open and a.due_on < today
+    return rows
+
+
+def open_actions(*, organisation, of=None) -> list[Action]:
+    """The organisation's action tracker: open actions, overdue first, then by due date;
+    only those ``of`` a person (responsible or accountable) if given."""
+    actions = Action.objects.filter(workshop__organisation=organisation, status__in=OPEN_STATUSES)
+    if of is not None:
+        actions = actions.filter(Q(responsible=of) | Q(accountable=of))
+    return _tracker_rows(actions.order_by("due_on", "created_at"))
+
+
+def closed_actions(*, organisation) -> list[Action]:
+    """Done or dropped, the latest news first: what a board asks has been achieved."""
+    actions = Action.objects.filter(workshop__organisation=organisation).exclude(
+        status__in=OPEN_STATUSES
+    )
+    return _tracker_rows(
+        actions.order_by(F("status_updated_at").desc(nulls_last=True), "-due_on", "created_at")
+    )
+
+
+def action_counts(*, organisation) -> dict[str, int]:
+    """How many of the organisation's key actions stand where, in one query: a count of
+    actions, not a score (para 64)."""
+    from django.utils import timezone
+
+    by_status = {status: Count("pk", filter=Q(status=status)) for status, _ in ActionStatus.choices}
+    return Action.objects.filter(workshop__organisation=organisation).aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=timezone.localdate())),
+        **by_status,
+    )
 
 
 def workshops_of(*, organisation) -> list[Workshop]:

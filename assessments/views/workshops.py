@@ -824,24 +824,37 @@ def reassessment_start(request: OrganisationRequest, code) -> HttpResponse:
 @require_safe
 def action_tracker(request: OrganisationRequest) -> HttpResponse:
     # ?show=yours: the actions a person answers for, the list they open on their phone.
-    yours = request.GET.get("show") == "yours"
+    # ?show=closed: done or dropped, what a board asks has been achieved.
+    show = _tracker_view(request.GET)
+    organisation = request.organisation
+    if show == "closed":
+        actions = selectors.closed_actions(organisation=organisation)
+    else:
+        actions = selectors.open_actions(
+            organisation=organisation, of=request.user if show == "yours" else None
+        )
     return render(
         request,
         "workshops/action_tracker.html",
         {
-            "actions": selectors.open_actions(
-                organisation=request.organisation, of=request.user if yours else None
-            ),
-            "yours": yours,
+            "actions": actions,
+            "counts": selectors.action_counts(organisation=organisation),
+            "show": show,
+            "yours": show == "yours",
             "status_form": ActionStatusForm(),
         },
     )
 
 
+def _tracker_view(data) -> str:
+    return data.get("show") if data.get("show") in ("yours", "closed") else ""
+
+
 def _to_tracker(request: OrganisationRequest) -> HttpResponse:
-    """Back to the tracker as it was shown: all open actions, or only the person's own."""
+    """Back to the tracker as it was shown: all open actions, the person's own, or the closed."""
     url = reverse("action_tracker", kwargs={"org": request.organisation.slug})
-    return redirect(url + ("?show=yours" if request.POST.get("show") == "yours" else ""))
+    show = _tracker_view(request.POST)
+    return redirect(url + (f"?show={show}" if show else ""))
 
 
 @organisation_view()
