@@ -91,6 +91,16 @@ class Barrier(models.Model):
         return self.name
 
 
+def _alone(text: str, endings: tuple[str, ...]) -> str:
+    """``text`` without the first of ``endings`` it ends on: the punctuation that ties a
+    piece of the paper to what follows it, for a place that shows the piece on its own."""
+    text = text.rstrip()
+    for ending in endings:
+        if text.endswith(ending):
+            return text.removesuffix(ending).rstrip()
+    return text
+
+
 class BarrierStage(models.Model):
     """One cell of the wall chart: a barrier at a stage."""
 
@@ -112,7 +122,7 @@ class BarrierStage(models.Model):
     def headline_alone(self) -> str:
         """The headline without the colon that leads into its descriptors, for a place
         that does not list them under it (a stage to choose, a cell of the printed chart)."""
-        return self.headline.rstrip().removesuffix(":").rstrip()
+        return _alone(self.headline, (":",))
 
 
 class Descriptor(models.Model):
@@ -144,11 +154,7 @@ class BreakthroughPoint(models.Model):
     def text_alone(self) -> str:
         """The point as a phrase of its own, without the "; and", ";" or "." that joins it
         to the next in the paper's list: for an action's "Draws on" and a choice to pick."""
-        text = self.text.rstrip()
-        for ending in ("; and", ";", "."):
-            if text.endswith(ending):
-                return text.removesuffix(ending).rstrip()
-        return text
+        return _alone(self.text, ("; and", ";", "."))
 
 
 class WorkshopStep(models.Model):

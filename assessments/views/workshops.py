@@ -840,7 +840,6 @@ def action_tracker(request: OrganisationRequest) -> HttpResponse:
             "actions": actions,
             "counts": selectors.action_counts(organisation=organisation),
             "show": show,
-            "yours": show == "yours",
             "status_form": ActionStatusForm(),
         },
     )
