@@ -8,6 +8,9 @@ does not allow an action gets a 403 with a message saying why.
 
 Objects are then fetched through ``request.organisation`` (``workshop_get``),
 never by a bare primary key.
+
+These two run on every page, so they are hand-written statements (``statements.py``),
+not ORM queries: building a query through the ORM cost more than running it.
 """
 
 from collections.abc import Callable
@@ -16,12 +19,16 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from assessments.models import Membership, Organisation, Role, Workshop
+from assessments.models import Membership, Organisation, Participant, Role, Workshop
+from assessments.selectors.workshops import participant_known
+from assessments.statements import columns, rows, table
+from model_content.models import ModelVersion
 
 
 class OrganisationRequest(HttpRequest):
@@ -39,8 +46,8 @@ def organisation_view(
         def wrapper(request: HttpRequest, org: str, *args, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(_back_after_sign_in(request, org))
-            # One query for all of the user's memberships (a handful at most): the one in the
-            # URL, and the navigation bar's list, which every page shows.
+            # One statement for all of the user's memberships (a handful at most): the one in
+            # the URL, and the navigation bar's list, which every page shows.
             mine = memberships_of(request.user)
             membership = next((m for m in mine if m.organisation.slug == org), None)
             request.my_memberships = mine
@@ -75,9 +82,30 @@ def _back_after_sign_in(request: HttpRequest, org: str) -> str:
     return reverse("organisation_home", kwargs={"org": org})
 
 
+_M = columns(Membership, "m")
+_O = columns(Organisation, "o")
+_W = columns(Workshop, "w")
+_V = columns(ModelVersion, "v")
+_P = columns(Participant, "p")
+
+
+_MEMBERSHIPS = f"""
+SELECT {_M.sql}, {_O.sql}
+FROM {table(Membership)} m
+JOIN {table(Organisation)} o ON o.id = m.organisation_id
+WHERE m.user_id = %s
+ORDER BY o.name"""  # noqa: S608 (names from the models; values are parameters)
+
+
 def memberships_of(user) -> list[Membership]:
     """The user's memberships with their organisations (by organisation name: the model's order)."""
-    return list(Membership.objects.select_related("organisation").filter(user=user))
+    found = []
+    for row in rows(connection, _MEMBERSHIPS, [user.pk]):
+        membership = _M.instance(connection, row, 0)
+        membership.organisation = _O.instance(connection, row, len(_M))
+        membership.user = user
+        found.append(membership)
+    return found
 
 
 def role_refusal(role: str, roles: tuple[str, ...]) -> str:
@@ -88,12 +116,33 @@ def role_refusal(role: str, roles: tuple[str, ...]) -> str:
     return "Your role in this organisation does not allow that."
 
 
-def workshop_get(request: OrganisationRequest, code: UUID | str, *, for_update: bool = False):
+# The workshop with its model version, and the asking person's participant row (or none)
+# for workshop_role: the two queries every workshop page began with, in one statement. The
+# lead facilitator, which few pages show, is fetched where it is used.
+_WORKSHOP = f"""
+SELECT {_W.sql}, {_V.sql}, {_P.sql}
+FROM {table(Workshop)} w
+JOIN {table(ModelVersion)} v ON v.id = w.model_version_id
+LEFT JOIN {table(Participant)} p ON p.workshop_id = w.id AND p.user_id = %s
+WHERE w.organisation_id = %s AND w.code = %s"""  # noqa: S608 (as above)
+
+
+def workshop_get(request: OrganisationRequest, code: UUID | str) -> Workshop:
     """The workshop ``code`` of the request's organisation, or 404."""
-    qs = request.organisation.workshops.select_related("model_version", "lead_facilitator")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
+    field = Workshop._meta.get_field("code")
     try:
-        return qs.get(code=code)
-    except (Workshop.DoesNotExist, ValueError) as e:
+        code_value = field.get_db_prep_value(field.to_python(code), connection)
+    except ValidationError as e:
         raise Http404("No such workshop") from e
+    found = rows(connection, _WORKSHOP, [request.user.pk, request.organisation.pk, code_value])
+    if not found:
+        raise Http404("No such workshop")
+    workshop = _W.instance(connection, found[0], 0)
+    workshop.organisation = request.organisation
+    workshop.model_version = _V.instance(connection, found[0], len(_W))
+    participant = _P.instance(connection, found[0], len(_W) + len(_V))
+    if participant is not None:
+        participant.workshop = workshop
+        participant.user = request.user
+    participant_known(workshop, request.user, participant)
+    return workshop

@@ -104,7 +104,7 @@ def signed_in(user) -> dict:
     """A session for ``user`` written straight to the store, as a login would leave it."""
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "assessments.auth.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     # The CSRF cookie holds the unmasked secret; the header may carry it as is.

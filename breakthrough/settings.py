@@ -145,7 +145,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out address is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the session's user with one hand-written statement.
+    "assessments.auth.ModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -202,8 +203,9 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 
 # Sessions live in the database: any app server behind a load balancer can
-# serve any request, with no sticky sessions.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# serve any request, with no sticky sessions. Django's database sessions, read
+# with one hand-written statement (assessments/sessions.py).
+SESSION_ENGINE = "assessments.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_COOKIE_HTTPONLY = True

@@ -70,7 +70,7 @@ def workshop_role(*, workshop: Workshop, user, membership_role: str) -> Workshop
     One query for most of the room: the co-facilitator link is looked up only for a
     facilitator of the organisation who does not lead this workshop.
     """
-    participant = Participant.objects.filter(workshop=workshop, user=user).first()
+    participant = _participant_of(workshop, user)
     # A viewer or member can never facilitate, even if once named.
     may_facilitate = membership_role == Role.FACILITATOR
     is_lead = may_facilitate and workshop.lead_facilitator_id == user.pk
@@ -81,6 +81,19 @@ def workshop_role(*, workshop: Workshop, user, membership_role: str) -> Workshop
         is_co_facilitator=is_co,
         participant=participant,
     )
+
+
+def participant_known(workshop: Workshop, user, participant: Participant | None) -> None:
+    """Keep on ``workshop`` the ``user``'s participant row (or that they have none), fetched
+    along with it, so that ``workshop_role`` need not ask again."""
+    workshop.__dict__["_participant_of"] = (user.pk, participant)
+
+
+def _participant_of(workshop: Workshop, user) -> Participant | None:
+    known = workshop.__dict__.get("_participant_of")
+    if known is not None and known[0] == user.pk:
+        return known[1]
+    return Participant.objects.filter(workshop=workshop, user=user).first()
 
 
 # ---------------------------------------------------------------- the model in scope

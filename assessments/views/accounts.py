@@ -55,7 +55,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except InvitationInvalid as e:
             return render(request, "invitations/invalid.html", {"reason": str(e)}, status=410)
         if not request.user.is_authenticated:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="assessments.auth.ModelBackend")
         messages.success(request, f"Welcome to {invitation.organisation.name}.")
         return redirect("organisation_home", invitation.organisation.slug)
     status = 400 if request.method == "POST" else 200
