@@ -180,7 +180,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "breakthrough.staticstorage.StaticFilesStorage"
         )
     },
 }
