@@ -135,3 +135,20 @@ def test_the_action_tracker_costs_the_same_queries_for_one_workshops_actions_or_
         assert counts[1, view] == counts[3, view], (
             f"tracker{view}: {counts[1, view]} queries for 1 workshop, {counts[3, view]} for 3"
         )
+
+
+def test_a_room_opening_the_wall_chart_costs_four_queries_each(
+    rooms, client, django_assert_num_queries
+):
+    """The moment a whole room opens the wall chart: everything the room shares is kept per
+    revision (the grid, the charts, the page), so each person costs only who they are."""
+    workshop, member = rooms[50]
+    client.force_login(member)
+    url = reverse("wallchart", kwargs={"org": workshop.organisation.slug, "code": workshop.code})
+    client.get(url)  # the first in the room renders what everyone shares
+
+    # 1. the session; 2. its user; 3. their memberships (the one in the URL and the
+    # navigation's); 4. the workshop, with its model version and their place in it.
+    with django_assert_num_queries(4):
+        response = client.get(url)
+    assert response.status_code == 200

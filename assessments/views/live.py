@@ -223,9 +223,22 @@ def wallchart_regions(request: OrganisationRequest, workshop: Workshop) -> dict[
 @require_GET
 def wallchart(request: OrganisationRequest, code) -> HttpResponse:
     workshop = workshop_get(request, code)
-    context = {"workshop": workshop, "regions": wallchart_regions(request, workshop)}
-    context["projector"] = request.GET.get("projector") == "1"
-    context["workshop_url"] = _workshop_url(request, workshop)
+    projector = request.GET.get("projector") == "1"
+
+    def page() -> str:
+        # Nothing in it is anyone's own (the navigation and the sign-out form are base.html's).
+        context = {
+            "workshop": workshop,
+            "regions": wallchart_regions(request, workshop),
+            "projector": projector,
+            "workshop_url": _workshop_url(request, workshop),
+        }
+        return render_to_string("live/_wallchart_page.html", context, request)
+
+    content = kept_for_revision(
+        f"wallchart-page:{workshop.code}:{projector}", workshop.revision, page
+    )
+    context = {"workshop": workshop, "projector": projector, "content": mark_safe(content)}  # noqa: S308 (our own template's output, escaped when rendered)
     return render(request, "live/wallchart.html", context)
 
 
