@@ -19,9 +19,14 @@ def post_worker_init(worker):
     from assessments.pdf.charts import warm_in_background
 
     warm_in_background()
-    # Everything loaded so far (Django, the app, plotly, WeasyPrint: some 140,000 objects)
-    # lives as long as the worker. Out of the collector's sight, a full collection no longer
-    # walks them all: measured, that walk paused a request for 60-70 ms every few thousand
-    # requests (bench/README.md).
+    # Load now what every worker ends up holding anyway (the views, through the URLs, and
+    # WeasyPrint for the PDFs), then put it all (some 115,000 objects, there as long as the
+    # worker) out of the garbage collector's sight: measured, a full collection walking them
+    # paused a request for 60-70 ms every few thousand requests (bench/README.md).
+    from django.urls import get_resolver
+
+    import assessments.pdf.render  # noqa: F401
+
+    get_resolver().url_patterns  # noqa: B018
     gc.collect()
     gc.freeze()
