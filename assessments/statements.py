@@ -27,7 +27,8 @@ class Columns:
     model: type[Model]
     alias: str
     attnames: tuple[str, ...]
-    sql: str
+    sql: str  # qualified by the alias, for a SELECT list
+    names: str  # unqualified, for an INSERT's columns or a RETURNING list
     _fields: tuple = field(repr=False)
     _pk_index: int = field(repr=False)
     # Per database vendor: (position, column, converters) of the columns that need any.
@@ -75,6 +76,7 @@ def columns(model: type[Model], alias: str) -> Columns:
         alias=alias,
         attnames=attnames,
         sql=", ".join(f'{alias}."{f.column}"' for f in fields),
+        names=", ".join(f'"{f.column}"' for f in fields),
         _fields=fields,
         _pk_index=attnames.index(model._meta.pk.attname),
     )
@@ -84,7 +86,21 @@ def table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def values(connection, instance: Model, attnames: Sequence[str]) -> list:
+    """What the ORM would send for these fields of ``instance``: UUIDs, dates and the like
+    as this database stores them."""
+    return [
+        instance._meta.get_field(attname).get_db_prep_save(getattr(instance, attname), connection)
+        for attname in attnames
+    ]
+
+
 def rows(connection, sql: str, params: Sequence) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def execute(connection, sql: str, params: Sequence) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

@@ -1,11 +1,13 @@
 """Step 2: each participant's own stage and evidence, drafts that survive anything, a timebox."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessments.models import EVIDENCE_MAX, Rating, RatingDraft, Step, Workshop
 from assessments.selectors.workshops import workshop_role
 from assessments.services import workshops as services
+from tests.factories import WorkshopFactory
 
 
 def url(name, workshop, **kwargs):
@@ -112,7 +114,7 @@ def test_a_refused_rating_keeps_its_draft_whatever_was_ticked(client_for, assess
 
 
 def rate(workshop, user, slug, stage="developing"):
-    services.rating_submit(
+    return services.rating_submit(
         workshop=workshop,
         participant=workshop.participants.get(user=user),
         barrier=workshop.barriers.get(slug=slug),
@@ -233,3 +235,76 @@ def test_a_nul_character_in_evidence_is_refused_without_an_error_and_the_text_ke
     assert RatingDraft.objects.get(participant__user=bob).evidence == "Seen in finance"
     draft = client.post(url("rating_draft", assessing, barrier="learning"), {"evidence": "a\x00b"})
     assert draft.status_code == 200
+
+
+def test_ticking_another_barriers_descriptor_is_refused_and_the_typing_kept(
+    client_for, assessing, bob
+):
+    learning = assessing.barriers.get(slug="learning").stages.first().descriptors.first()
+    leadership = assessing.barriers.get(slug="leadership").stages.first().descriptors.first()
+    response = client_for(bob).post(
+        url("rating_submit", assessing, barrier="leadership"),
+        {"stage": "starting", "evidence": "Kept", "descriptors": [leadership.pk, learning.pk]},
+    )
+    assert response.status_code == 400
+    assert not Rating.objects.exists()
+    draft = RatingDraft.objects.get(participant__user=bob)
+    assert (draft.evidence, draft.descriptor_ids) == ("Kept", [leadership.pk])
+
+
+def test_a_barrier_the_workshop_does_not_assess_is_not_found(northshire, alice, team, client_for):
+    # Para 69: a team may start with one or two barriers.
+    workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
+    workshop.barriers.set(workshop.barriers.filter(slug="leadership"))
+    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
+    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    client = client_for(team[0])
+    typed = {"stage": "starting", "evidence": "Not asked about this one"}
+
+    for name in ("rating_submit", "rating_draft"):
+        assert client.post(url(name, workshop, barrier="learning"), typed).status_code == 404
+    assert (
+        client.post(url("rating_submit", workshop, barrier="leadership"), typed).status_code == 302
+    )
+    # Nor through the service, with the barrier fetched some other way.
+    learning = workshop.model_version.barriers.get(slug="learning")
+    with pytest.raises(ValidationError, match="not part of this workshop"):
+        services.rating_submit(
+            workshop=workshop,
+            participant=workshop.participants.get(user=team[0]),
+            barrier=learning,
+            stage="starting",
+            evidence="Not asked about this one",
+        )
+
+
+def test_changing_ones_mind_keeps_the_rating_and_its_code(assessing, bob):
+    """Its code is in the links to challenge it (step 3): they must still work."""
+    first = rate(assessing, bob, "leadership", stage="starting")
+    second = rate(assessing, bob, "leadership", stage="consolidating")
+
+    stored = Rating.objects.get()
+    assert (second.pk, second.code, second.stage) == (stored.pk, stored.code, "consolidating")
+    assert first.code == stored.code and first.pk == stored.pk
+
+
+def test_a_rating_submitted_costs_a_fixed_few_statements(
+    client_for, assessing, bob, django_assert_num_queries
+):
+    """The busiest write of the day: the whole room submits within a minute."""
+    leadership = assessing.barriers.get(slug="leadership")
+    ticks = [d.pk for d in leadership.stages.get(stage="developing").descriptors.all()[:2]]
+    client = client_for(bob)
+    submit = url("rating_submit", assessing, barrier="leadership")
+    client.post(submit, {"stage": "starting", "evidence": "First thoughts"})
+
+    # 1. the session; 2. its user; 3. their memberships; 4. the workshop with their place in
+    # it; 5. the barrier in the workshop, with its descriptors; 6. (a savepoint, as the test
+    # runs in a transaction) 7. the workshop locked, its revision moved; 8. the rating,
+    # inserted or changed; 9. the ticks it no longer has; 10. the new ticks; 11. the draft;
+    # 12. (the savepoint released).
+    with django_assert_num_queries(12):
+        response = client.post(
+            submit, {"stage": "developing", "evidence": "On reflection", "descriptors": ticks}
+        )
+    assert response.status_code == 302

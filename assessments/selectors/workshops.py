@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, F, Prefetch, Q
 from django.utils.crypto import salted_hmac
 
@@ -30,7 +31,8 @@ from assessments.models import (
     Target,
     Workshop,
 )
-from model_content.models import Barrier, Stage
+from assessments.statements import columns, rows, table
+from model_content.models import Barrier, BarrierStage, Descriptor, Stage
 from model_content.selectors import barriers_with_content
 
 # ---------------------------------------------------------------- who is asking
@@ -97,6 +99,43 @@ def _participant_of(workshop: Workshop, user) -> Participant | None:
 
 
 # ---------------------------------------------------------------- the model in scope
+
+
+_B = columns(Barrier, "b")
+_WORKSHOP_BARRIER = f"""
+SELECT {_B.sql}, d.id, d.text
+FROM {table(Barrier)} b
+JOIN {table(Workshop.barriers.through)} wb ON wb.barrier_id = b.id
+LEFT JOIN {table(BarrierStage)} s ON s.barrier_id = b.id
+LEFT JOIN {table(Descriptor)} d ON d.barrier_stage_id = s.id
+WHERE wb.workshop_id = %s AND b.slug = %s
+ORDER BY s.id, d."order", d.id"""  # noqa: S608 (names from the models; values are parameters)
+
+
+def workshop_barrier(workshop: Workshop, slug: str) -> Barrier | None:
+    """The barrier ``slug`` if ``workshop`` assesses it, else None; with its descriptors as
+    the rating form offers them, stage by stage (``barrier_descriptor_choices``).
+
+    One statement: it starts every write of a barrier's card (the autosave of what is
+    typed, a rating, a consensus, a target, an action), and the services need not ask
+    again whether the barrier is in scope (``barrier_in_scope``).
+    """
+    found = rows(connection, _WORKSHOP_BARRIER, [workshop.pk, slug])
+    if not found:
+        return None
+    barrier = _B.instance(connection, found[0], 0)
+    n = len(_B)
+    barrier.descriptor_choices = [(row[n], row[n + 1]) for row in found if row[n] is not None]
+    barrier.__dict__["_in_workshop"] = workshop.pk
+    return barrier
+
+
+def barrier_in_scope(workshop: Workshop, barrier: Barrier) -> bool:
+    """Whether ``workshop`` assesses ``barrier``: known without a query when the barrier was
+    read through the workshop (``workshop_barrier``)."""
+    if barrier.__dict__.get("_in_workshop") == workshop.pk:
+        return True
+    return workshop.barriers.filter(pk=barrier.pk).exists()
 
 
 def workshop_barriers(workshop: Workshop) -> list[Barrier]:

@@ -56,7 +56,7 @@ def _role(request: OrganisationRequest, workshop: Workshop) -> selectors.Worksho
 
 
 def _barrier(workshop: Workshop, slug: str) -> Barrier:
-    barrier = workshop.barriers.filter(slug=slug).first()
+    barrier = selectors.workshop_barrier(workshop, slug)
     if barrier is None:
         raise Http404("No such barrier in this workshop")
     return barrier
