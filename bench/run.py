@@ -26,8 +26,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-import psycopg2
-from psycopg2 import sql
+import psycopg
+from psycopg import sql
 
 BENCH = Path(__file__).resolve().parent
 BASE_DIR = BENCH.parent
@@ -82,8 +82,7 @@ def recreate_database(url: str) -> None:
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     admin = urlunsplit(parts._replace(path="/postgres"))
-    conn = psycopg2.connect(admin)
-    conn.autocommit = True
+    conn = psycopg.connect(admin, autocommit=True)
     with conn.cursor() as cur:
         cur.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
@@ -435,7 +434,7 @@ def check(ok, message: str) -> None:
 
 
 def bump_revision(database_url: str, workshop_id: int) -> None:
-    conn = psycopg2.connect(database_url)
+    conn = psycopg.connect(database_url)
     with conn, conn.cursor() as cur:
         cur.execute(
             "UPDATE assessments_workshop SET revision = revision + 1 WHERE id = %s", [workshop_id]
@@ -540,8 +539,8 @@ def machine() -> dict:
         if line.startswith("MemTotal"):
             mem_kb = int(line.split()[1])
     pg = subprocess.run(
-        [PYTHON, "-c", "import psycopg2,sys; c=psycopg2.connect(sys.argv[1]); "
-         "print(c.server_version)", os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)],
+        [PYTHON, "-c", "import psycopg,sys; c=psycopg.connect(sys.argv[1]); "
+         "print(c.info.server_version)", os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)],
         capture_output=True, text=True,
     ).stdout.strip()  # fmt: skip
     return {

@@ -1,5 +1,6 @@
 """Production settings: clean deployment checks, and no start without a secret key."""
 
+import json
 import os
 import subprocess
 import sys
@@ -43,3 +44,31 @@ def test_the_app_refuses_to_start_without_a_secret_key_when_debug_is_off():
     result = manage("check", DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def database_options(**env) -> dict:
+    result = manage(
+        "shell",
+        "-c",
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))",
+        DEBUG="true",
+        DATABASE_URL="postgres://breakthrough@db.internal:5432/breakthrough?sslmode=require",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_postgresql_prepares_the_statements_it_runs_again_unless_told_not_to():
+    """On by default (bench/README.md); off for a pooler that cannot keep them."""
+    assert database_options()["prepare_threshold"] == 5
+    assert database_options(DATABASE_PREPARED_STATEMENTS="false")["prepare_threshold"] is None
+    # What the address says is kept.
+    assert database_options()["sslmode"] == "require"
+
+
+def test_a_malformed_switch_stops_the_app_at_start():
+    result = manage("check", DEBUG="true", DATABASE_PREPARED_STATEMENTS="perhaps")
+    assert result.returncode != 0
+    assert "DATABASE_PREPARED_STATEMENTS must be true or false" in result.stderr
