@@ -128,3 +128,54 @@ def test_a_submit_and_its_own_autosave_arriving_together_both_succeed(northshire
         assert at_once([post(autosave, "rating_draft"), post(page, "rating_submit")]) == [200, 302]
     rating = Rating.objects.get(participant__user=bob, barrier__slug="priorities")
     assert rating.evidence == typed["evidence"]
+
+
+def test_a_submit_that_loses_the_race_with_the_reveal_is_not_stored_and_its_typing_is_kept(
+    northshire, alice, bob
+):
+    """The submit takes the workshop's lock last (bench/README.md): if the facilitator
+    closes step 2 in between, the submit waits, finds it closed, and is rolled back whole;
+    the reveal never shows a rating that arrived after it."""
+    import time
+
+    from django.db import transaction
+
+    from assessments.models import RatingDraft
+
+    workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=[bob])
+    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
+    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    url = reverse(
+        "rating_submit", kwargs={"org": "northshire", "code": workshop.code, "barrier": "learning"}
+    )
+    typed = {"stage": "developing", "evidence": "Sent as the facilitator revealed"}
+    client = Client()
+    client.force_login(bob)
+    revealing = threading.Event()
+    saw_the_submit_wait = []
+
+    def reveal():
+        with transaction.atomic():
+            services.ratings_reveal(workshop=workshop, role=role, by=alice)
+            revealing.set()
+            # Hold the lock until the submit is queued behind it (PostgreSQL says so).
+            deadline = time.monotonic() + 10
+            while connection.vendor == "postgresql" and time.monotonic() < deadline:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                    if cursor.fetchone()[0]:
+                        saw_the_submit_wait.append(True)
+                        break
+                time.sleep(0.01)
+        return "revealed"
+
+    def submit():
+        revealing.wait(10)
+        return client.post(url, typed).status_code
+
+    assert at_once([reveal, submit]) == ["revealed", 403]
+    if connection.vendor == "postgresql":
+        assert saw_the_submit_wait, "the submit never waited for the reveal's lock"
+    assert not Rating.objects.filter(participant__workshop=workshop).exists()
+    draft = RatingDraft.objects.get(participant__user=bob)
+    assert draft.evidence == typed["evidence"]

@@ -300,8 +300,8 @@ def test_a_rating_submitted_costs_a_fixed_few_statements(
 
     # 1. the session; 2. its user; 3. their memberships; 4. the workshop with their place in
     # it; 5. the barrier in the workshop, with its descriptors; 6. (a savepoint, as the test
-    # runs in a transaction) 7. the workshop locked, its revision moved; 8. the rating,
-    # inserted or changed; 9. the ticks it no longer has; 10. the new ticks; 11. the draft;
+    # runs in a transaction) 7. the rating, inserted or changed; 8. the ticks it no longer
+    # has; 9. the new ticks; 10. the draft; 11. the workshop locked, its revision moved;
     # 12. (the savepoint released).
     with django_assert_num_queries(12):
         response = client.post(

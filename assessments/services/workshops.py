@@ -319,8 +319,7 @@ def rating_submit(
     The busiest write of the day, when a room submits at once: five statements at most,
     written by hand (bench/README.md), under the same rules as every other write.
     """
-    _lock_touched(workshop)  # keeps a submit and the close of step 2 in order
-    rules.ensure_assessment_open(workshop)
+    rules.ensure_assessment_open(workshop)  # as the page found it; again, under the lock
     _barrier_in_scope(workshop, barrier)
     ticked, all_of_them = _descriptors_ticked(barrier, descriptor_ids)
     if not all_of_them:
@@ -360,12 +359,18 @@ def rating_submit(
             [value for pk in ticked for value in (rating.pk, pk)],
         )
     # The draft is done with. The closed-workshop guard (signals.py) is for code that has
-    # not looked; this has the workshop locked and has just found it open.
+    # not looked; this one looks below, under the lock, and takes the delete back if it must.
     execute(
         connection,
         f"DELETE FROM {table(RatingDraft)} WHERE participant_id = %s AND barrier_id = %s",  # noqa: S608
         [participant.pk, barrier.pk],
     )
+    # The workshop's row is locked last, so that it is held only until the commit: a whole
+    # room submits at once and every submit takes it. Under it, the rule again, against the
+    # workshop as it is now: a submit that loses the race with the close of step 2 waits for
+    # it, finds the step closed, and is rolled back whole.
+    _lock_touched(workshop)
+    rules.ensure_assessment_open(workshop)
     return rating
 
 
