@@ -47,8 +47,13 @@ def organisation_view(
             if not request.user.is_authenticated:
                 return redirect_to_login(_back_after_sign_in(request, org))
             # One statement for all of the user's memberships (a handful at most): the one in
-            # the URL, and the navigation bar's list, which every page shows.
-            mine = memberships_of(request.user)
+            # the URL, and the navigation bar's list, which every page shows. Under
+            # /o/<org>/w/<code>/ the code is the workshop's, read in the same statement.
+            code = kwargs.get("code")
+            if code is None:
+                mine = memberships_of(request.user)
+            else:
+                mine = _memberships_and_workshop(request, org, code)
             membership = next((m for m in mine if m.organisation.slug == org), None)
             request.my_memberships = mine
             if membership is None:
@@ -96,16 +101,55 @@ JOIN {table(Organisation)} o ON o.id = m.organisation_id
 WHERE m.user_id = %s
 ORDER BY o.name"""  # noqa: S608 (names from the models; values are parameters)
 
+# The same, with the workshop ``code`` on the row of the organisation in the URL (and only
+# there): what workshop_get reads, its model version and the person's participant row,
+# for workshop_role. The lead facilitator, which few pages show, is read where it is used.
+_MEMBERSHIPS_AND_WORKSHOP = f"""
+SELECT {_M.sql}, {_O.sql}, {_W.sql}, {_V.sql}, {_P.sql}
+FROM {table(Membership)} m
+JOIN {table(Organisation)} o ON o.id = m.organisation_id
+LEFT JOIN {table(Workshop)} w
+  ON w.organisation_id = o.id AND o.slug = %s AND w.code = %s
+LEFT JOIN {table(ModelVersion)} v ON v.id = w.model_version_id
+LEFT JOIN {table(Participant)} p ON p.workshop_id = w.id AND p.user_id = m.user_id
+WHERE m.user_id = %s
+ORDER BY o.name"""  # noqa: S608 (as above)
+
+_WORKSHOP = f"""
+SELECT {_W.sql}, {_V.sql}, {_P.sql}
+FROM {table(Workshop)} w
+JOIN {table(ModelVersion)} v ON v.id = w.model_version_id
+LEFT JOIN {table(Participant)} p ON p.workshop_id = w.id AND p.user_id = %s
+WHERE w.organisation_id = %s AND w.code = %s"""  # noqa: S608 (as above)
+
 
 def memberships_of(user) -> list[Membership]:
     """The user's memberships with their organisations (by organisation name: the model's order)."""
-    found = []
-    for row in rows(connection, _MEMBERSHIPS, [user.pk]):
+    return _memberships(user, rows(connection, _MEMBERSHIPS, [user.pk]))
+
+
+def _memberships(user, found: list[tuple]) -> list[Membership]:
+    mine = []
+    for row in found:
         membership = _M.instance(connection, row, 0)
         membership.organisation = _O.instance(connection, row, len(_M))
         membership.user = user
-        found.append(membership)
-    return found
+        mine.append(membership)
+    return mine
+
+
+def _memberships_and_workshop(request: HttpRequest, org: str, code) -> list[Membership]:
+    """``memberships_of``, and the workshop ``code`` of ``org`` kept for ``workshop_get``:
+    every page of a workshop began with both, and one statement is cheaper than two."""
+    code_value = _code_value(code)
+    found = rows(connection, _MEMBERSHIPS_AND_WORKSHOP, [org, code_value, request.user.pk])
+    mine = _memberships(request.user, found)
+    workshop = None
+    for membership, row in zip(mine, found, strict=True):
+        if membership.organisation.slug == org and code_value is not None:
+            workshop = _workshop_from(row, len(_M) + len(_O), request.user, membership.organisation)
+    request._workshop_read = (str(code), workshop)
+    return mine
 
 
 def role_refusal(role: str, roles: tuple[str, ...]) -> str:
@@ -116,33 +160,45 @@ def role_refusal(role: str, roles: tuple[str, ...]) -> str:
     return "Your role in this organisation does not allow that."
 
 
-# The workshop with its model version, and the asking person's participant row (or none)
-# for workshop_role: the two queries every workshop page began with, in one statement. The
-# lead facilitator, which few pages show, is fetched where it is used.
-_WORKSHOP = f"""
-SELECT {_W.sql}, {_V.sql}, {_P.sql}
-FROM {table(Workshop)} w
-JOIN {table(ModelVersion)} v ON v.id = w.model_version_id
-LEFT JOIN {table(Participant)} p ON p.workshop_id = w.id AND p.user_id = %s
-WHERE w.organisation_id = %s AND w.code = %s"""  # noqa: S608 (as above)
-
-
 def workshop_get(request: OrganisationRequest, code: UUID | str) -> Workshop:
-    """The workshop ``code`` of the request's organisation, or 404."""
+    """The workshop ``code`` of the request's organisation, or 404; with its model version,
+    and the asking person's place in it for ``workshop_role``."""
+    # Read with the membership on the workshop's own URLs; handed out once, so that a
+    # second call reads the database again, as it always did.
+    read = request.__dict__.pop("_workshop_read", None)
+    if read is not None and read[0] == str(code):
+        workshop = read[1]
+    else:
+        code_value = _code_value(code)
+        found = code_value is not None and rows(
+            connection, _WORKSHOP, [request.user.pk, request.organisation.pk, code_value]
+        )
+        workshop = (
+            _workshop_from(found[0], 0, request.user, request.organisation) if found else None
+        )
+    if workshop is None:
+        raise Http404("No such workshop")
+    return workshop
+
+
+def _code_value(code):
+    """``code`` as the database compares it, or None if it cannot be a workshop's code."""
     field = Workshop._meta.get_field("code")
     try:
-        code_value = field.get_db_prep_value(field.to_python(code), connection)
-    except ValidationError as e:
-        raise Http404("No such workshop") from e
-    found = rows(connection, _WORKSHOP, [request.user.pk, request.organisation.pk, code_value])
-    if not found:
-        raise Http404("No such workshop")
-    workshop = _W.instance(connection, found[0], 0)
-    workshop.organisation = request.organisation
-    workshop.model_version = _V.instance(connection, found[0], len(_W))
-    participant = _P.instance(connection, found[0], len(_W) + len(_V))
+        return field.get_db_prep_value(field.to_python(code), connection)
+    except ValidationError:
+        return None
+
+
+def _workshop_from(row, start: int, user, organisation: Organisation) -> Workshop | None:
+    workshop = _W.instance(connection, row, start)
+    if workshop is None:
+        return None
+    workshop.organisation = organisation
+    workshop.model_version = _V.instance(connection, row, start + len(_W))
+    participant = _P.instance(connection, row, start + len(_W) + len(_V))
     if participant is not None:
         participant.workshop = workshop
-        participant.user = request.user
-    participant_known(workshop, request.user, participant)
+        participant.user = user
+    participant_known(workshop, user, participant)
     return workshop

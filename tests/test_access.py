@@ -10,13 +10,13 @@ import datetime
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.access import memberships_of, workshop_get
-from assessments.models import Membership, Role, Workshop
+from assessments.access import memberships_of, organisation_view, workshop_get
+from assessments.models import Membership, Organisation, Role, Workshop
 from assessments.selectors.workshops import workshop_role
 from tests.factories import MembershipFactory, WorkshopFactory
 
@@ -53,15 +53,39 @@ def finished(northshire, alice, team):
     )
 
 
-def test_a_workshop_is_read_exactly_as_the_database_holds_it(finished, northshire, bob):
-    got = workshop_get(asking(bob, northshire), finished.code)
+def read_through_the_url(user, org: str, code):
+    """The workshop as a page under /o/<org>/w/<code>/ gets it: read with the membership."""
+    got = {}
+
+    @organisation_view()
+    def page(request, code):
+        got["workshop"] = workshop_get(request, code)
+        return HttpResponse()
+
+    request = RequestFactory().get("/")
+    request.user = user
+    page(request, org=org, code=code)
+    return got["workshop"]
+
+
+def read_on_its_own(user, org: str, code):
+    """The workshop as workshop_get reads it when nothing was read with the membership."""
+    return workshop_get(asking(user, Organisation.objects.get(slug=org)), code)
+
+
+READS = [read_through_the_url, read_on_its_own]
+
+
+@pytest.mark.parametrize("read", READS)
+def test_a_workshop_is_read_exactly_as_the_database_holds_it(read, finished, bob):
+    got = read(bob, "northshire", finished.code)
 
     expected = Workshop.objects.get(pk=finished.pk)
     assert fields_of(got) == fields_of(expected)
     for name, value in fields_of(expected).items():
         assert type(getattr(got, name)) is type(value), name
     assert fields_of(got.model_version) == fields_of(expected.model_version)
-    assert got.organisation is not None and got.organisation.pk == northshire.pk
+    assert got.organisation is not None and got.organisation.slug == "northshire"
     assert got.lead_facilitator == expected.lead_facilitator  # fetched when asked for
 
 
@@ -78,24 +102,32 @@ def test_the_memberships_are_read_as_the_database_holds_them_by_organisation_nam
     assert [m.organisation.name for m in got] == ["Northshire Council", "Southshire Council"]
 
 
+@pytest.mark.parametrize("read", READS)
 @pytest.mark.parametrize("code", ["not-a-code", "00000000-0000-0000-0000-000000000000"])
-def test_a_code_that_names_no_workshop_is_not_found(code, workshop, northshire, bob):
+def test_a_code_that_names_no_workshop_is_not_found(read, code, workshop, bob):
     with pytest.raises(Http404):
-        workshop_get(asking(bob, northshire), code)
+        read(bob, "northshire", code)
 
 
+@pytest.mark.parametrize("read", READS)
 def test_another_organisations_workshop_is_not_found_through_ones_own(
-    workshop, southshire, mallory
+    read, workshop, southshire, mallory
 ):
     with pytest.raises(Http404):
-        workshop_get(asking(mallory, southshire), workshop.code)
+        read(mallory, "southshire", workshop.code)
 
 
+def test_someone_who_is_not_a_member_finds_no_workshop(workshop, mallory):
+    with pytest.raises(Http404):
+        read_through_the_url(mallory, "northshire", workshop.code)
+
+
+@pytest.mark.parametrize("read", READS)
 def test_a_persons_place_in_the_workshop_comes_with_it(
-    workshop, northshire, bob, vic, django_assert_num_queries
+    read, workshop, bob, vic, django_assert_num_queries
 ):
-    taking_part = workshop_get(asking(bob, northshire), workshop.code)
-    looking_on = workshop_get(asking(vic, northshire), workshop.code)
+    taking_part = read(bob, "northshire", workshop.code)
+    looking_on = read(vic, "northshire", workshop.code)
 
     with django_assert_num_queries(0):
         bobs = workshop_role(workshop=taking_part, user=bob, membership_role=Role.MEMBER)

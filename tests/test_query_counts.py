@@ -137,7 +137,7 @@ def test_the_action_tracker_costs_the_same_queries_for_one_workshops_actions_or_
         )
 
 
-def test_a_room_opening_the_wall_chart_costs_four_queries_each(
+def test_a_room_opening_the_wall_chart_costs_three_queries_each(
     rooms, client, django_assert_num_queries
 ):
     """The moment a whole room opens the wall chart: everything the room shares is kept per
@@ -148,7 +148,7 @@ def test_a_room_opening_the_wall_chart_costs_four_queries_each(
     client.get(url)  # the first in the room renders what everyone shares
 
     # 1. the session; 2. its user; 3. their memberships (the one in the URL and the
-    # navigation's); 4. the workshop, with its model version and their place in it.
-    with django_assert_num_queries(4):
+    # navigation's) and the workshop, with its model version and their place in it.
+    with django_assert_num_queries(3):
         response = client.get(url)
     assert response.status_code == 200

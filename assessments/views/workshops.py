@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -85,7 +85,8 @@ def _action(request: OrganisationRequest, code) -> Action:
 
 
 def _back(request: OrganisationRequest, workshop: Workshop, anchor: str = "") -> HttpResponse:
-    return redirect(
+    # A path, so not through redirect(), which would first try it as a URL name.
+    return HttpResponseRedirect(
         f"/o/{request.organisation.slug}/w/{workshop.code}/" + (f"#{anchor}" if anchor else "")
     )
 
