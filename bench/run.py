@@ -10,6 +10,7 @@ Not part of the test suite: it measures this machine, and takes a few minutes.
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -138,8 +139,15 @@ class Server:
             "--backlog", "2048",
             "--timeout", "60",
         ]  # fmt: skip
+        # A session of its own, so that everything it starts (workers, their Chromiums) can be
+        # stopped together: a master killed alone left a worker running through later runs.
         self.proc = subprocess.Popen(
-            cmd, cwd=BASE_DIR, env=self.env, stdout=self.errlog, stderr=self.errlog
+            cmd,
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=self.errlog,
+            stderr=self.errlog,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -169,6 +177,9 @@ class Server:
             self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        # Whatever outlived the master (a worker that did not stop, a Chromium) goes too.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
         self.errlog.close()
 
 
@@ -579,9 +590,9 @@ LABELS = {
 FLOOR_LABELS = {
     "healthz": "`/healthz`: no database, no session",
     "one_sql_no_session": "one SQL statement, no session (not a real option: no auth)",
-    "session_user": "session + user (Django's two ORM queries), nothing else",
-    "session_user_membership": "session + user + membership",
-    "organisation_view_workshop_get": "`organisation_view` + `workshop_get` (4 ORM queries)",
+    "session_user": "session + user (two statements), nothing else",
+    "session_user_membership": "session + user + the membership through the ORM",
+    "organisation_view_workshop_get": "`organisation_view` + `workshop_get` (three statements)",
     "organisation_view_values_list": "`organisation_view` + the revision via `values_list`",
     "cached_auth_orm": "authorisation cached 10 s per process + revision via ORM",
     "cached_auth_sql": "authorisation cached 10 s per process + revision via one SQL",

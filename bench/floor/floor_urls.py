@@ -43,14 +43,14 @@ def one_sql_no_session(request, org, code):
 
 
 def session_user(request, org, code):
-    """Django's session and user (two ORM queries), nothing else."""
+    """The session and its user (two statements), nothing else."""
     if not request.user.is_authenticated:
         return HttpResponseForbidden()
     return answer(request, 1)
 
 
 def session_user_membership(request, org, code):
-    """Session, user and the membership lookup ``organisation_view`` does."""
+    """Session, user and the membership, looked up through the ORM."""
     if not request.user.is_authenticated:
         return HttpResponseForbidden()
     m = Membership.objects.filter(user=request.user, organisation__slug=org).first()
@@ -61,7 +61,8 @@ def session_user_membership(request, org, code):
 
 @organisation_view()
 def full_stack(request, code):
-    """``organisation_view`` + ``workshop_get``: four ORM queries."""
+    """``organisation_view`` + ``workshop_get``: the session, its user, and the memberships
+    with the workshop (three statements)."""
     return answer(request, workshop_get(request, code).revision)
 
 
