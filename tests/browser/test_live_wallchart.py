@@ -98,9 +98,13 @@ def test_screenshots_of_the_wall_chart_after_the_reveal_and_in_projector_mode(
     page.goto(f"{base}/wallchart/")
     expect(page.locator(".marker").first).to_be_visible()
     screenshot(page, "wallchart-after-reveal")
+    # A headline's colon leads into the descriptors under it...
+    assert page.locator(".headline").first.inner_text().endswith("really matters:")
     projector = page_for(alice, width=1920, height=1080)
     projector.goto(f"{base}/wallchart/?projector=1")
     screenshot(projector, "wallchart-projector")
+    # ...which projector mode leaves out, so there the headline ends as a sentence.
+    assert projector.locator(".headline").first.inner_text().endswith("really matters")
     # Six barriers fit on a 1920x1080 screen: nothing to scroll.
     assert projector.evaluate("document.documentElement.scrollHeight") <= 1080
 
