@@ -1,11 +1,12 @@
-"""Hand-written statements for the few reads that every request makes, as model instances.
+"""Hand-written statements for the reads every request makes, and for the submit.
 
 Why not the ORM here: building a query through the ORM costs 0.4 to 0.9 ms of Python on a
-two-core server, whatever the query, and every page under ``/o/<org>/`` used to build three
-of them before drawing anything (the memberships, the workshop, the person's place in it).
-On the wall chart page that was half of the time (bench/README.md, finding 7). The rows
-come back as the same model instances the ORM would give, through ``Model.from_db`` and
-each field's database converters, so the rest of the code cannot tell the difference.
+two-core server, whatever the query, and every page under ``/o/<org>/`` used to build four
+of them before drawing anything (the session, its user, the memberships, the workshop).
+On the wall chart page that was half of the time; the submit, the busiest write of the
+day, built twenty (bench/README.md, findings 7 and 10). The rows come back as the same
+model instances the ORM would give, through ``Model.from_db`` and each field's database
+converters, so the rest of the code cannot tell the difference.
 
 Everywhere else the ORM stays: it is clearer, and a query more is not where the time goes.
 The SQL is standard, for PostgreSQL and for SQLite in the quick start.
@@ -43,6 +44,8 @@ class Columns:
         values = row[start : start + len(self.attnames)]
         if values[self._pk_index] is None:
             return None
+        # Worked out once per database vendor: the converters depend on the backend, and
+        # each is handed the connection it converts for.
         conversions = self._conversions.get(connection.vendor)
         if conversions is None:
             conversions = self._conversions[connection.vendor] = self._converters(connection)
