@@ -52,17 +52,21 @@ def _lock(workshop: Workshop) -> None:
     workshop.refresh_from_db(from_queryset=Workshop.objects.select_for_update(of=("self",)))
 
 
+_W = columns(Workshop, "w")
+_TOUCH = f"UPDATE {table(Workshop)} SET revision = revision + 1 WHERE id = %s RETURNING {_W.names}"  # noqa: S608 (names from the model)
+
+
 def workshop_touch(workshop: Workshop) -> None:
-    """A visible change: every open page, the state poll and the PDF cache see a new revision."""
-    # Every write of the workshop ends here: one statement (PostgreSQL, and SQLite since
-    # 3.35, return the new value) where update() and refresh_from_db() take two.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE assessments_workshop SET revision = revision + 1 WHERE id = %s"
-            " RETURNING revision",
-            [workshop.pk],
-        )
-        (workshop.revision,) = cursor.fetchone()
+    """A visible change: every open page, the state poll and the PDF cache see a new revision.
+
+    Every write of the workshop ends here, in one statement (PostgreSQL, and SQLite since
+    3.35, return the row) that also locks the workshop's row until the commit and reads it
+    back into ``workshop`` as it now is: a submit checks that step 2 is still open on it.
+    """
+    found = rows(connection, _TOUCH, [workshop.pk])
+    current = _W.instance(connection, found[0], 0)
+    for name in _W.attnames:
+        setattr(workshop, name, getattr(current, name))
 
 
 def history_record(*, workshop: Workshop, actor, kind: str, summary: str) -> None:
@@ -266,7 +270,6 @@ def draft_save(
     return draft
 
 
-_W = columns(Workshop, "w")
 _R = columns(Rating, "r")
 # What a submit writes. A change of mind keeps the rating's code, which links to it use.
 _RATING_WRITES = (
@@ -286,21 +289,6 @@ stage = excluded.stage, evidence = excluded.evidence,
 given_by_id = excluded.given_by_id, submitted_at = excluded.submitted_at
 RETURNING {_R.names}"""  # noqa: S608 (names from the models; values are parameters)
 _TICKS = table(Rating.descriptors.through)
-
-
-def _lock_touched(workshop: Workshop) -> None:
-    """Lock the workshop's row for this transaction, bump its revision (``workshop_touch``)
-    and read its current state into ``workshop``: one statement, for a change that always
-    shows when it is made. A refusal after it rolls the bump back with everything else."""
-    found = rows(
-        connection,
-        f"UPDATE {table(Workshop)} SET revision = revision + 1 WHERE id = %s"  # noqa: S608
-        f" RETURNING {_W.names}",
-        [workshop.pk],
-    )
-    current = _W.instance(connection, found[0], 0)
-    for name in _W.attnames:
-        setattr(workshop, name, getattr(current, name))
 
 
 @transaction.atomic
@@ -365,11 +353,11 @@ def rating_submit(
         f"DELETE FROM {table(RatingDraft)} WHERE participant_id = %s AND barrier_id = %s",  # noqa: S608
         [participant.pk, barrier.pk],
     )
-    # The workshop's row is locked last, so that it is held only until the commit: a whole
-    # room submits at once and every submit takes it. Under it, the rule again, against the
-    # workshop as it is now: a submit that loses the race with the close of step 2 waits for
-    # it, finds the step closed, and is rolled back whole.
-    _lock_touched(workshop)
+    # The workshop's row is locked last, by the touch, so that it is held only until the
+    # commit: a whole room submits at once and every submit takes it. Under it, the rule
+    # again, against the workshop as it is now: a submit that loses the race with the close
+    # of step 2 waits for it, finds the step closed, and is rolled back whole.
+    workshop_touch(workshop)
     rules.ensure_assessment_open(workshop)
     return rating
 
