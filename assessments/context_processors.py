@@ -1,20 +1,7 @@
-from django.http import HttpRequest
-
-from assessments.access import memberships_of
+from assessments.models import Step
 
 
-def memberships(request: HttpRequest) -> dict:
-    """The organisations of the signed-in user, for the navigation bar.
-
-    Lazy: pages that never show the navigation run no query for it.
-    """
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"my_memberships": []}
-
-    def _memberships():
-        # Pages under /o/<org>/ have them already, from the organisation check.
-        mine = getattr(request, "my_memberships", None)
-        return mine if mine is not None else memberships_of(user)
-
-    return {"my_memberships": _memberships}
+def steps(request) -> dict:
+    """The workshop's steps by name, so that templates say ``workshop.step == Step.CONSENSUS``,
+    never a bare number."""
+    return {"Step": Step}

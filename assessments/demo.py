@@ -10,8 +10,9 @@ import datetime
 from django.utils import timezone
 
 from assessments.models import Participant, Step
-from assessments.selectors.workshops import workshop_role
-from assessments.services import workshops as services
+from assessments.selectors.workshops import workshop_actor_for
+from assessments.services import assess, consensus, outcome, reassess, setup
+from organisations.access import actor_for
 
 EVIDENCE = {
     "leadership": "SMT meetings still spend most of the time on this month's figures; "
@@ -32,9 +33,9 @@ def demo_workshops(*, organisation, facilitator, members) -> None:
     if organisation.workshops.exists():
         return
     today = timezone.localdate()
-    first = services.workshop_create(
+    first = setup.workshop_create(
         organisation=organisation,
-        by=facilitator,
+        actor=actor_for(organisation=organisation, user=facilitator),
         title="Corporate management team workshop",
         date=today - datetime.timedelta(days=182),
         barrier_slugs=list(EVIDENCE),
@@ -43,47 +44,44 @@ def demo_workshops(*, organisation, facilitator, members) -> None:
     )
 
     def role(w):
-        return workshop_role(workshop=w, user=facilitator, membership_role="facilitator")
+        return workshop_actor_for(workshop=w, user=facilitator)
 
-    services.step_move(workshop=first, to=Step.ASSESS, role=role(first))
+    setup.step_move(workshop=first, to=Step.ASSESS, actor=role(first))
     barriers = list(first.barriers.order_by("order"))
     for i, p in enumerate(Participant.objects.filter(workshop=first).order_by("pk")):
         for j, b in enumerate(barriers):
-            services.rating_submit(
+            assess.rating_submit(
                 workshop=first,
-                participant=p,
+                actor=workshop_actor_for(workshop=first, user=p.user),
                 barrier=b,
                 stage=STAGES[(i + j) % len(STAGES)],
                 evidence=EVIDENCE[b.slug],
             )
-    services.ratings_reveal(workshop=first, role=role(first), by=facilitator)
+    assess.ratings_reveal(workshop=first, actor=role(first))
     for b in barriers:
-        services.consensus_record(
+        consensus.consensus_record(
             workshop=first,
             barrier=b,
             stage="starting",
             rationale="Most of the evidence describes the starting stage.",
             lock=0,
-            role=role(first),
-            by=facilitator,
+            actor=role(first),
         )
-    services.step_move(workshop=first, to=Step.TARGET, role=role(first))
+    setup.step_move(workshop=first, to=Step.TARGET, actor=role(first))
     for b in barriers:
-        services.target_record(
+        outcome.target_record(
             workshop=first,
             barrier=b,
             stage="developing",
             fewer_actions_reason="",
-            role=role(first),
-            by=facilitator,
+            actor=role(first),
         )
         points = list(b.points.all())
         for n in range(3):
-            services.action_add(
+            outcome.action_add(
                 workshop=first,
                 barrier=b,
-                role=role(first),
-                by=facilitator,
+                actor=role(first),
                 description=f"{points[n].text[:1].upper()}{points[n].text[1:].rstrip(';.')}",
                 responsible=members[(n + b.order) % len(members)],
                 responsible_name="",
@@ -92,29 +90,30 @@ def demo_workshops(*, organisation, facilitator, members) -> None:
                 due_on=first.date + datetime.timedelta(days=60 * (n + 1)),
                 breakthrough_point=points[n],
             )
-    services.step_move(workshop=first, to=Step.REASSESS, role=role(first))
+    setup.step_move(workshop=first, to=Step.REASSESS, actor=role(first))
     # The date was agreed on the day; set it as it was then.
     first.reassess_on = today
     first.closed_at = timezone.now()
     first.save(update_fields=["reassess_on", "closed_at"])
 
-    second = services.reassessment_start(workshop=first, by=facilitator)
+    second = reassess.reassessment_start(
+        workshop=first, actor=actor_for(organisation=organisation, user=facilitator)
+    )
     for action in first.actions.order_by("pk")[:6]:
-        services.action_review(
+        reassess.action_review(
             workshop=second,
             action=action,
             status="done" if action.pk % 2 else "in_progress",
             note="Reported at the meeting.",
-            role=role(second),
-            by=facilitator,
+            actor=role(second),
         )
-    services.step_move(workshop=second, to=Step.EXPLAIN, role=role(second))
-    services.step_move(workshop=second, to=Step.ASSESS, role=role(second))
+    setup.step_move(workshop=second, to=Step.EXPLAIN, actor=role(second))
+    setup.step_move(workshop=second, to=Step.ASSESS, actor=role(second))
     for p in Participant.objects.filter(workshop=second).order_by("pk")[:3]:
         for b in second.barriers.order_by("order")[:2]:
-            services.rating_submit(
+            assess.rating_submit(
                 workshop=second,
-                participant=p,
+                actor=workshop_actor_for(workshop=second, user=p.user),
                 barrier=b,
                 stage="developing",
                 evidence=EVIDENCE[b.slug],

@@ -1,4 +1,4 @@
-"""Organisations, people and what a management team records in a workshop.
+"""What a management team records in a workshop.
 
 URLs carry the public ``code`` (a UUID) of a workshop or action, never the
 integer id; every lookup goes through the organisation of the request.
@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from model_content.models import Barrier, BreakthroughPoint, Descriptor, ModelVersion, Stage
+from organisations.models import Invitation, Organisation, person_name
 
 EVIDENCE_MAX = 2000
 RATIONALE_MAX = 1000
@@ -18,92 +19,6 @@ CHALLENGE_MAX = 1000
 ACTION_MAX = 500
 NOTE_MAX = 1000
 NAME_MAX = 150
-
-
-class Organisation(models.Model):
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Role(models.TextChoices):
-    FACILITATOR = "facilitator", "Facilitator"
-    MEMBER = "member", "Member"
-    VIEWER = "viewer", "Viewer"
-
-
-class Membership(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["organisation__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_each"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} in {self.organisation} ({self.role})"
-
-    @property
-    def is_facilitator(self) -> bool:
-        return self.role == Role.FACILITATOR
-
-    @property
-    def can_write(self) -> bool:
-        return self.role in (Role.FACILITATOR, Role.MEMBER)
-
-
-class Invitation(models.Model):
-    """A single-use, expiring link. Only a hash of the token is stored."""
-
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations"
-    )
-    email = models.EmailField()
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
-    token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    workshop = models.ForeignKey(
-        "Workshop",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="invitations",
-        help_text="Join this workshop as a participant on accepting.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.email} to {self.organisation}"
 
 
 class Step(models.IntegerChoices):
@@ -152,6 +67,25 @@ class Workshop(models.Model):
 
     class Meta:
         ordering = ["-date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(step__in=Step.values), name="workshop_step_known"),
+            # The reveal closes the individual assessment for good (para 70b-c).
+            models.CheckConstraint(
+                condition=Q(revealed_at__isnull=True) | Q(assessment_closed_at__isnull=False),
+                name="revealed_workshop_assessment_closed",
+            ),
+            # Past the consensus step only once the ratings are revealed.
+            models.CheckConstraint(
+                condition=Q(step__lte=Step.CONSENSUS) | Q(revealed_at__isnull=False),
+                name="workshop_past_consensus_revealed",
+            ),
+            # A closed workshop closed at its last step, with a date to look again.
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True)
+                | Q(step=Step.REASSESS, reassess_on__isnull=False),
+                name="closed_workshop_at_reassessment",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -284,7 +218,6 @@ class Target(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now=True)
-    lock = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
@@ -412,8 +345,19 @@ class HistoryEntry(models.Model):
         return self.summary[:80]
 
 
-def person_name(user) -> str:
-    return user.get_full_name() or user.email
+class WorkshopInvitation(models.Model):
+    """An invitation sent from a workshop: accepting it adds the newcomer as a participant
+    (while the workshop is open)."""
+
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.CASCADE, related_name="workshop_link"
+    )
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="workshop_invitations"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.invitation} for {self.workshop}"
 
 
 class ReminderSent(models.Model):

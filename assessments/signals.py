@@ -10,6 +10,8 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 from assessments import models as m
+from assessments.services.setup import participant_join
+from organisations.services import invitation_accepted
 
 
 def _workshop_of(instance):
@@ -38,3 +40,9 @@ def closed_workshop_keeps_everything(sender, instance, **kwargs):
         raise ProtectedError(
             f"{workshop} is closed: its records are kept and cannot be deleted.", {instance}
         )
+
+
+@receiver(invitation_accepted)
+def invited_to_a_workshop(sender, invitation, user, **kwargs):
+    """An invitation sent from a workshop adds the newcomer to it (``participant_join``)."""
+    participant_join(invitation=invitation, user=user)

@@ -47,17 +47,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from assessments.models import (  # noqa: E402
-    Challenge,
-    Consensus,
-    Membership,
-    Organisation,
-    Participant,
-    Rating,
-    Role,
-    Step,
-)
+from assessments.models import Challenge, Consensus, Participant, Rating, Step  # noqa: E402
 from model_content.models import Stage  # noqa: E402
+from organisations.models import Membership, Organisation, Role  # noqa: E402
 from tests.builders import workshop_completed, workshop_rated  # noqa: E402
 from tests.factories import WorkshopFactory  # noqa: E402
 

@@ -69,9 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_htmx",
     "csp",
     "axes",
+    "organisations",
     "model_content",
     "assessments",
 ]
@@ -86,7 +86,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes docs).
     "axes.middleware.AxesMiddleware",
 ]
@@ -103,7 +102,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "assessments.context_processors.memberships",
+                "organisations.context_processors.memberships",
+                "assessments.context_processors.steps",
             ],
         },
     },
@@ -159,8 +159,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out address is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, reading the session's user with one hand-written statement.
-    "assessments.auth.ModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -219,7 +218,6 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 # Sessions live in the database: any app server behind a load balancer can
 # serve any request, with no sticky sessions. Django's database sessions, read
 # with one hand-written statement (assessments/sessions.py).
-SESSION_ENGINE = "assessments.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_COOKIE_HTTPONLY = True

@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from assessments.views.health import healthz
+from organisations.urls import organisation_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("", include("assessments.urls.accounts")),
+    path("", include("organisations.urls")),
     path("model/", include("model_content.urls")),
     path("o/<slug:org>/", include("assessments.urls.organisations")),
+    path("o/<slug:org>/", include(organisation_urlpatterns)),
     path("o/<slug:org>/versions/", include("model_content.urls_versions")),
     path("o/<slug:org>/series/", include("assessments.urls.series")),
     path("o/<slug:org>/w/", include("assessments.urls.workshops")),

@@ -28,7 +28,7 @@ class Stage(models.TextChoices):
 class ModelVersion(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
-        "assessments.Organisation",
+        "organisations.Organisation",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

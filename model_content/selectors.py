@@ -35,12 +35,8 @@ def barriers_with_content(*, version: ModelVersion, barriers=None) -> QuerySet[B
 
 
 def barrier_descriptor_choices(barrier: Barrier) -> list[tuple[int, str]]:
-    """The barrier's descriptors as (pk, text), stage by stage: read with the barrier
-    (``descriptor_choices``, as assessments' ``workshop_barrier`` leaves them) or from the
-    content the page prefetched (``barriers_with_content``) when it has them, otherwise in
-    one query."""
-    if "descriptor_choices" in barrier.__dict__:
-        return barrier.descriptor_choices
+    """The barrier's descriptors as (pk, text), stage by stage: from the content prefetched
+    with the barrier when it has them, otherwise in one query."""
     if "stages" in getattr(barrier, "_prefetched_objects_cache", {}):
         return [(d.pk, d.text) for cell in barrier.stages.all() for d in cell.descriptors.all()]
     return list(Descriptor.objects.filter(barrier_stage__barrier=barrier).values_list("pk", "text"))

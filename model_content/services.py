@@ -26,6 +26,7 @@ from model_content.models import (
     Stage,
 )
 from model_content.selectors import barriers_with_content
+from organisations.rules import Actor, ensure
 
 LIMITS = {"name": 100, "symptom": 200, "breakthrough_title": 200, "headline": 1000, "note": 1000}
 ITEM_MAX = 1000
@@ -113,9 +114,8 @@ def _items(value, where: str) -> None:
         _text(item, where, ITEM_MAX, True)
 
 
-def _ensure_facilitator(organisation, by) -> None:
-    if not by.memberships.filter(organisation=organisation, role="facilitator").exists():
-        raise PermissionDenied("Only a facilitator can change the organisation's model.")
+def _ensure_facilitator(organisation, by: Actor) -> None:
+    ensure(by, "change_model_versions", organisation)
 
 
 def _ensure_draft(version: ModelVersion, organisation) -> None:

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments.access import OrganisationRequest, organisation_view
-from assessments.models import Role
 from model_content import services
 from model_content.forms import VersionForm, VersionImportForm
 from model_content.models import ModelVersion, Stage
 from model_content.selectors import barriers_with_content, model_version_original
+from organisations.access import OrganisationRequest, organisation_view
+from organisations.rules import ensure
 
 
 def _versions(request: OrganisationRequest):
@@ -32,7 +32,7 @@ def _version(request: OrganisationRequest, code) -> ModelVersion:
     return version
 
 
-@organisation_view()
+@organisation_view
 @require_GET
 def version_list(request: OrganisationRequest) -> HttpResponse:
     versions = _versions(request).annotate(
@@ -41,7 +41,7 @@ def version_list(request: OrganisationRequest) -> HttpResponse:
     return render(request, "model_content/versions/list.html", {"versions": versions})
 
 
-@organisation_view()
+@organisation_view
 @require_GET
 def version_detail(request: OrganisationRequest, version) -> HttpResponse:
     return _detail_page(request, _version(request, version))
@@ -54,19 +54,21 @@ def _detail_page(request, version: ModelVersion, status: int = 200) -> HttpRespo
     )
 
 
-@organisation_view(Role.FACILITATOR)
+@organisation_view
 @require_POST
 def version_copy(request: OrganisationRequest, version) -> HttpResponse:
     copy = services.version_copy(
-        organisation=request.organisation, source=_version(request, version), by=request.user
+        organisation=request.organisation, source=_version(request, version), by=request.actor
     )
     messages.success(request, "A new draft: edit it, then publish it for new workshops to use.")
     return redirect("version_edit", request.organisation.slug, copy.code)
 
 
-@organisation_view(Role.FACILITATOR)
+@organisation_view
 def version_edit(request: OrganisationRequest, version) -> HttpResponse:
     the_version = _version(request, version)
+    # The form itself is the facilitators' (the service checks again on saving).
+    ensure(request.actor, "change_model_versions", request.organisation)
     if the_version.organisation_id != request.organisation.pk or the_version.published_at:
         messages.error(
             request,
@@ -80,7 +82,7 @@ def version_edit(request: OrganisationRequest, version) -> HttpResponse:
             services.version_update(
                 version=the_version,
                 organisation=request.organisation,
-                by=request.user,
+                by=request.actor,
                 content=form.content_cleaned(),
             )
         except ValidationError as e:
@@ -97,18 +99,18 @@ def version_edit(request: OrganisationRequest, version) -> HttpResponse:
     )
 
 
-@organisation_view(Role.FACILITATOR)
+@organisation_view
 @require_POST
 def version_publish(request: OrganisationRequest, version) -> HttpResponse:
     the_version = _version(request, version)
     services.version_publish(
-        version=the_version, organisation=request.organisation, by=request.user
+        version=the_version, organisation=request.organisation, by=request.actor
     )
     messages.success(request, "Published: new workshops will use this version.")
     return redirect("version_detail", request.organisation.slug, the_version.code)
 
 
-@organisation_view()
+@organisation_view
 @require_GET
 def version_compare(request: OrganisationRequest, version) -> HttpResponse:
     the_version = _version(request, version)
@@ -124,7 +126,7 @@ def version_compare(request: OrganisationRequest, version) -> HttpResponse:
     )
 
 
-@organisation_view()
+@organisation_view
 @require_GET
 def version_export(request: OrganisationRequest, version) -> HttpResponse:
     the_version = _version(request, version)
@@ -137,14 +139,15 @@ def version_export(request: OrganisationRequest, version) -> HttpResponse:
     return response
 
 
-@organisation_view(Role.FACILITATOR)
+@organisation_view
 def version_import(request: OrganisationRequest) -> HttpResponse:
+    ensure(request.actor, "change_model_versions", request.organisation)
     form = VersionImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             data = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
             version = services.version_import(
-                organisation=request.organisation, by=request.user, data=data
+                organisation=request.organisation, by=request.actor, data=data
             )
         except (UnicodeDecodeError, json.JSONDecodeError):
             form.add_error("file", "This file is not JSON exported from Breakthrough.")

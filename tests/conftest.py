@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from assessments.models import Role
+from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, WorkshopFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses

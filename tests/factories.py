@@ -5,8 +5,9 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from assessments.models import Membership, Organisation, Participant, Role, Workshop
+from assessments.models import Participant, Workshop
 from model_content.selectors import model_version_original
+from organisations.models import Membership, Organisation, Role
 
 PASSWORD = "correct horse battery staple"
 

@@ -12,8 +12,8 @@ from tests.factories import UserFactory
         "admin:model_content_modelversion_changelist",
         "admin:model_content_barrier_changelist",
         "admin:model_content_barrierstage_changelist",
-        "admin:assessments_organisation_changelist",
-        "admin:assessments_invitation_changelist",
+        "admin:organisations_organisation_changelist",
+        "admin:organisations_invitation_changelist",
         "admin:assessments_workshop_changelist",
     ],
 )

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessments.models import EVIDENCE_MAX, RATIONALE_MAX, Consensus, Rating, Step
-from assessments.selectors.workshops import workshop_role
-from assessments.services import workshops as services
+from assessments.selectors.workshops import workshop_actor_for
+from assessments.services import setup
 from model_content.models import Stage
 from tests.builders import workshop_rated
 from tests.factories import WorkshopFactory
@@ -27,8 +27,8 @@ SETTINGS = settings(
 @pytest.fixture
 def assessing(northshire, alice, bob, team):
     workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
-    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
-    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    role = workshop_actor_for(workshop=workshop, user=alice)
+    setup.step_move(workshop=workshop, to=Step.ASSESS, actor=role)
     return workshop
 
 

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Consensus, Rating, Step
-from assessments.selectors.workshops import workshop_role
-from assessments.services import workshops as services
+from assessments.selectors.workshops import workshop_actor_for
+from assessments.services import assess, setup
 from tests.builders import workshop_rated
 from tests.factories import MembershipFactory, UserFactory, WorkshopFactory
 
@@ -51,8 +51,8 @@ def test_twenty_participants_submitting_at_the_same_moment_are_all_stored_once(n
     for m in members:
         MembershipFactory(user=m, organisation=northshire)
     workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=members)
-    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
-    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    role = workshop_actor_for(workshop=workshop, user=alice)
+    setup.step_move(workshop=workshop, to=Step.ASSESS, actor=role)
     url = reverse(
         "rating_submit", kwargs={"org": "northshire", "code": workshop.code, "barrier": "learning"}
     )
@@ -108,8 +108,8 @@ def test_a_submit_and_its_own_autosave_arriving_together_both_succeed(northshire
     # Found on the quick start: typing, then pressing Submit before the autosave's
     # answer came back, gave a 500 ("database is locked") on SQLite.
     workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=[bob])
-    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
-    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    role = workshop_actor_for(workshop=workshop, user=alice)
+    setup.step_move(workshop=workshop, to=Step.ASSESS, actor=role)
     kwargs = {"org": "northshire", "code": workshop.code, "barrier": "priorities"}
     typed = {"stage": "developing", "evidence": "Two projects were dropped to fund the new one"}
 
@@ -143,8 +143,8 @@ def test_a_submit_that_loses_the_race_with_the_reveal_is_not_stored_and_its_typi
     from assessments.models import RatingDraft
 
     workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=[bob])
-    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
-    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    role = workshop_actor_for(workshop=workshop, user=alice)
+    setup.step_move(workshop=workshop, to=Step.ASSESS, actor=role)
     url = reverse(
         "rating_submit", kwargs={"org": "northshire", "code": workshop.code, "barrier": "learning"}
     )
@@ -156,7 +156,7 @@ def test_a_submit_that_loses_the_race_with_the_reveal_is_not_stored_and_its_typi
 
     def reveal():
         with transaction.atomic():
-            services.ratings_reveal(workshop=workshop, role=role, by=alice)
+            assess.ratings_reveal(workshop=workshop, actor=role)
             revealing.set()
             # Hold the lock until the submit is queued behind it (PostgreSQL says so).
             deadline = time.monotonic() + 10

@@ -7,7 +7,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Invitation, Membership, Participant
+from assessments.models import Participant
+from organisations.models import Invitation, Membership
 from tests.factories import PASSWORD
 
 
@@ -90,14 +91,14 @@ def test_a_malformed_email_is_refused_with_the_form_kept(client_for, alice):
 
 
 def test_an_invitation_from_a_workshop_makes_the_invitee_a_participant(workshop, alice, client):
-    from assessments.services.invitations import invitation_accept, invitation_create
+    from assessments.selectors.workshops import workshop_actor_for
+    from assessments.services.setup import participant_invite
+    from organisations.services import invitation_accept
 
-    invitation, token = invitation_create(
-        organisation=workshop.organisation,
-        email="late@example.org",
-        role="member",
-        by=alice,
+    invitation, token = participant_invite(
         workshop=workshop,
+        email="late@example.org",
+        actor=workshop_actor_for(workshop=workshop, user=alice),
     )
     _, user = invitation_accept(token=token, first_name="L", last_name="Ate", password=PASSWORD)
     assert Participant.objects.filter(workshop=workshop, user=user).exists()

@@ -15,8 +15,9 @@ Two ways in for the outsider, both must 404:
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments.models import Role
-from assessments.services.invitations import invitation_create
+from organisations.access import actor_for
+from organisations.models import Role
+from organisations.services import invitation_create
 from tests.builders import series_of_two
 from tests.factories import MembershipFactory, UserFactory
 
@@ -76,11 +77,12 @@ def northshire_objects(northshire, alice, team):
     from model_content.selectors import model_version_original
     from model_content.services import version_copy
 
+    as_alice = actor_for(organisation=northshire, user=alice)
     values["version"] = version_copy(
-        organisation=northshire, source=model_version_original(), by=alice
+        organisation=northshire, source=model_version_original(), by=as_alice
     ).code
     invitation, _token = invitation_create(
-        organisation=northshire, email="newcomer@example.org", role=Role.MEMBER, by=alice
+        organisation=northshire, email="newcomer@example.org", role=Role.MEMBER, actor=as_alice
     )
     values["invitation"] = invitation.code
     return values

@@ -6,7 +6,7 @@ other pages, such as the published model, look it up themselves.
 
 import pytest
 
-from assessments.models import Role
+from organisations.models import Role
 from tests.factories import MembershipFactory
 
 

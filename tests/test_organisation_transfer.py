@@ -5,10 +5,11 @@ import json
 import pytest
 from django.core.management import call_command
 
-from assessments.models import Organisation
+from assessments.services.tracker import action_status_set
 from assessments.services.transfer import TransferError, organisation_export, organisation_import
-from assessments.services.workshops import action_status_set
 from model_content.loader import original_load, real_models
+from organisations.access import actor_for
+from organisations.models import Organisation
 from tests.builders import series_of_two
 
 
@@ -22,8 +23,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_organisation(
         action=action,
         status="in_progress",
         note="Under way",
-        by=alice,
-        membership_role="facilitator",
+        actor=actor_for(organisation=northshire, user=alice),
     )
     exported = organisation_export(northshire)
     path = tmp_path / "northshire.json"

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from assessments.selectors.workshops import workshop_role
-from assessments.services import workshops as services
+from assessments.selectors.workshops import workshop_actor_for
+from assessments.services import consensus
 from tests.builders import evidence_text, series_of_two, workshop_rated
 
 
@@ -39,16 +39,15 @@ def test_once_the_team_agrees_a_wide_spread_is_still_shown_but_no_longer_the_pla
     client_for, northshire, alice, team
 ):
     workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
-    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
+    role = workshop_actor_for(workshop=workshop, user=alice)
     for barrier in workshop.barriers.all():
-        services.consensus_record(
+        consensus.consensus_record(
             workshop=workshop,
             barrier=barrier,
             stage="developing",
             rationale="Agreed after the discussion",
             lock=0,
-            role=role,
-            by=alice,
+            actor=role,
         )
     client = client_for(alice)
     chart = client.get(wallchart_url(workshop)).content.decode()

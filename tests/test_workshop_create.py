@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Role, Step, Workshop
+from assessments.models import Step, Workshop
+from organisations.models import Role
 from tests.builders import workshop_completed
 from tests.factories import MembershipFactory, OrganisationFactory
 

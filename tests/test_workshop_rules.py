@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Action, Consensus, Rating, RatingDraft, Step, Workshop
-from assessments.selectors.workshops import workshop_role
-from assessments.services import workshops as services
+from assessments.selectors.workshops import workshop_actor_for
+from assessments.services import setup
 from tests.builders import workshop_rated
 from tests.factories import MembershipFactory, UserFactory, WorkshopFactory
 
@@ -20,14 +20,12 @@ def url(name, workshop, **kwargs):
 
 
 def lead(workshop):
-    return workshop_role(
-        workshop=workshop, user=workshop.lead_facilitator, membership_role="facilitator"
-    )
+    return workshop_actor_for(workshop=workshop, user=workshop.lead_facilitator)
 
 
 @pytest.fixture
 def assessing(workshop):
-    services.step_move(workshop=workshop, to=Step.ASSESS, role=lead(workshop))
+    setup.step_move(workshop=workshop, to=Step.ASSESS, actor=lead(workshop))
     return workshop
 
 
@@ -163,7 +161,7 @@ def test_two_facilitators_saving_the_same_consensus_one_is_told_it_changed(
 
 
 def test_an_action_due_before_the_workshop_is_refused(client_for, revealed, alice, dan):
-    services.step_move(workshop=revealed, to=Step.TARGET, role=lead(revealed))
+    setup.step_move(workshop=revealed, to=Step.TARGET, actor=lead(revealed))
     response = client_for(alice).post(
         url("action_add", revealed, barrier="learning"),
         {
@@ -179,7 +177,7 @@ def test_an_action_due_before_the_workshop_is_refused(client_for, revealed, alic
 
 
 def test_an_action_needs_someone_responsible(client_for, revealed, alice):
-    services.step_move(workshop=revealed, to=Step.TARGET, role=lead(revealed))
+    setup.step_move(workshop=revealed, to=Step.TARGET, actor=lead(revealed))
     response = client_for(alice).post(
         url("action_add", revealed, barrier="learning"),
         {"description": "Nobody's", "accountable_name": "Board", "due_on": revealed.date},
@@ -192,7 +190,7 @@ def test_an_action_needs_someone_responsible(client_for, revealed, alice):
 def test_the_workshop_cannot_move_past_targets_with_fewer_than_three_actions_and_no_reason(
     client_for, revealed, alice
 ):
-    services.step_move(workshop=revealed, to=Step.TARGET, role=lead(revealed))
+    setup.step_move(workshop=revealed, to=Step.TARGET, actor=lead(revealed))
     response = client_for(alice).post(url("step_move", revealed), {"step": Step.REASSESS})
     assert response.status_code == 400
     assert "three key actions" in response.content.decode()
@@ -232,7 +230,7 @@ def test_the_assessment_page_costs_the_same_queries_for_5_and_for_25_participant
         for m in members:
             MembershipFactory(user=m, organisation=northshire)
         workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=members)
-        services.step_move(workshop=workshop, to=Step.ASSESS, role=lead(workshop))
+        setup.step_move(workshop=workshop, to=Step.ASSESS, actor=lead(workshop))
         for person in (alice, members[0]):
             client = client_for(person)
             with CaptureQueriesContext(connection) as ctx:
@@ -252,7 +250,7 @@ def test_a_facilitator_adds_a_member_or_invites_someone_new_from_the_workshop(
     assert Participant.objects.filter(workshop=workshop, user=fay).exists()
     client.post(url("participant_add", workshop), {"email": "new.director@example.org"})
     invitation = Invitation.objects.get(email="new.director@example.org")
-    assert invitation.workshop == workshop
+    assert invitation.workshop_link.workshop == workshop
     assert mailoutbox[-1].to == ["new.director@example.org"]
 
 

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Action, Consensus, HistoryEntry, Step, Target
-from assessments.selectors.workshops import workshop_role
-from assessments.services import workshops as services
+from assessments.selectors.workshops import workshop_actor_for
+from assessments.services import setup
 from tests.builders import workshop_rated
 
 
@@ -31,8 +31,8 @@ def targeting(northshire, alice, team):
             rationale="Agreed.",
             recorded_by=alice,
         )
-    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
-    services.step_move(workshop=workshop, to=Step.TARGET, role=role)
+    role = workshop_actor_for(workshop=workshop, user=alice)
+    setup.step_move(workshop=workshop, to=Step.TARGET, actor=role)
     return workshop
 
 

@@ -10,10 +10,10 @@ from assessments.models import (
     NOTE_MAX,
     RATIONALE_MAX,
     ActionStatus,
-    Role,
 )
 from model_content.models import Stage
 from model_content.selectors import barrier_descriptor_choices
+from organisations.models import Role
 
 STAGE_CHOICES = Stage.choices
 # A select starts empty, so nobody records a stage by leaving the first one.

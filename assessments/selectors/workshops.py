@@ -3,7 +3,7 @@
 Secrecy: before the reveal, nothing here returns another participant's
 rating or evidence. ``workshop_progress`` says only who has submitted for
 which barrier; ``ratings_revealed`` returns nothing until ``revealed_at``;
-``rating_own`` returns the asking person's own rating only.
+``ratings_own`` returns the asking person's own ratings only.
 
 Every function runs a fixed number of queries whatever the number of
 participants (the grid and list pages assert it).
@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Count, F, Prefetch, Q
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from assessments.models import (
@@ -27,114 +27,71 @@ from assessments.models import (
     Participant,
     Rating,
     RatingDraft,
-    Role,
+    Step,
     Target,
     Workshop,
 )
-from assessments.statements import columns, rows, table
-from model_content.models import Barrier, BarrierStage, Descriptor, Stage
+from model_content.models import Barrier, BarrierStage, Stage
 from model_content.selectors import barriers_with_content
+from organisations.models import Membership, Role
+from organisations.rules import Actor
 
 # ---------------------------------------------------------------- who is asking
 
 
-@dataclass(frozen=True)
-class WorkshopRole:
-    """What the asking person is in this workshop."""
+def workshop_actor(*, workshop: Workshop, user, role: str | None) -> Actor:
+    """Who ``user`` is in ``workshop``, for the rules: ``role`` is their role in its
+    organisation as the request read it (None: not a member).
 
-    membership_role: str
-    is_lead: bool
-    is_co_facilitator: bool
-    participant: Participant | None
-
-    @property
-    def is_facilitator(self) -> bool:
-        """Lead or co-facilitator: may move the steps and record the outcome."""
-        return self.is_lead or self.is_co_facilitator
-
-    @property
-    def is_participant(self) -> bool:
-        return self.participant is not None
-
-    @property
-    def can_write(self) -> bool:
-        return self.membership_role != Role.VIEWER
-
-    @property
-    def may_challenge(self) -> bool:
-        """Challenging the evidence is for the people in the room (para 70c)."""
-        return self.can_write and (self.is_participant or self.is_facilitator)
-
-
-def workshop_role(*, workshop: Workshop, user, membership_role: str) -> WorkshopRole:
-    """The participant row, and the co-facilitator link only where it could matter.
-
-    One query for most of the room: the co-facilitator link is looked up only for a
-    facilitator of the organisation who does not lead this workshop.
+    One query for most of the room (the participant row); the co-facilitator link is looked
+    up only for a facilitator of the organisation who does not lead this workshop.
     """
-    participant = _participant_of(workshop, user)
-    # A viewer or member can never facilitate, even if once named.
-    may_facilitate = membership_role == Role.FACILITATOR
+    may_facilitate = role == Role.FACILITATOR
     is_lead = may_facilitate and workshop.lead_facilitator_id == user.pk
     is_co = may_facilitate and not is_lead and workshop.co_facilitators.filter(pk=user.pk).exists()
-    return WorkshopRole(
-        membership_role=membership_role,
+    participant = Participant.objects.filter(workshop=workshop, user=user).first()
+    if participant is not None:
+        participant.workshop, participant.user = workshop, user
+    return Actor(
+        user=user,
+        role=role,
+        organisation_id=workshop.organisation_id,
+        workshop=workshop,
         is_lead=is_lead,
         is_co_facilitator=is_co,
         participant=participant,
     )
 
 
-def participant_known(workshop: Workshop, user, participant: Participant | None) -> None:
-    """Keep on ``workshop`` the ``user``'s participant row (or that they have none), fetched
-    along with it, so that ``workshop_role`` need not ask again."""
-    workshop.__dict__["_participant_of"] = (user.pk, participant)
-
-
-def _participant_of(workshop: Workshop, user) -> Participant | None:
-    known = workshop.__dict__.get("_participant_of")
-    if known is not None and known[0] == user.pk:
-        return known[1]
-    return Participant.objects.filter(workshop=workshop, user=user).first()
+def workshop_actor_for(*, workshop: Workshop, user) -> Actor:
+    """``workshop_actor`` with the role read now (for commands, the demo and tests)."""
+    role = (
+        Membership.objects.filter(organisation_id=workshop.organisation_id, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return workshop_actor(workshop=workshop, user=user, role=role)
 
 
 # ---------------------------------------------------------------- the model in scope
 
 
-_B = columns(Barrier, "b")
-_WORKSHOP_BARRIER = f"""
-SELECT {_B.sql}, d.id, d.text
-FROM {table(Barrier)} b
-JOIN {table(Workshop.barriers.through)} wb ON wb.barrier_id = b.id
-LEFT JOIN {table(BarrierStage)} s ON s.barrier_id = b.id
-LEFT JOIN {table(Descriptor)} d ON d.barrier_stage_id = s.id
-WHERE wb.workshop_id = %s AND b.slug = %s
-ORDER BY s.id, d."order", d.id"""  # noqa: S608 (names from the models; values are parameters)
-
-
 def workshop_barrier(workshop: Workshop, slug: str) -> Barrier | None:
-    """The barrier ``slug`` if ``workshop`` assesses it, else None; with its descriptors as
-    the rating form offers them, stage by stage (``barrier_descriptor_choices``).
-
-    One statement: it starts every write of a barrier's card (the autosave of what is
-    typed, a rating, a consensus, a target, an action), and the services need not ask
-    again whether the barrier is in scope (``barrier_in_scope``).
-    """
-    found = rows(connection, _WORKSHOP_BARRIER, [workshop.pk, slug])
-    if not found:
-        return None
-    barrier = _B.instance(connection, found[0], 0)
-    n = len(_B)
-    barrier.descriptor_choices = [(row[n], row[n + 1]) for row in found if row[n] is not None]
-    barrier.__dict__["_in_workshop"] = workshop.pk
-    return barrier
+    """The barrier ``slug`` if ``workshop`` assesses it, else None; with its stages and
+    descriptors, as the rating form offers them."""
+    return (
+        workshop.barriers.filter(slug=slug)
+        .prefetch_related(
+            Prefetch(
+                "stages",
+                queryset=BarrierStage.objects.order_by("id").prefetch_related("descriptors"),
+            )
+        )
+        .first()
+    )
 
 
 def barrier_in_scope(workshop: Workshop, barrier: Barrier) -> bool:
-    """Whether ``workshop`` assesses ``barrier``: known without a query when the barrier was
-    read through the workshop (``workshop_barrier``)."""
-    if barrier.__dict__.get("_in_workshop") == workshop.pk:
-        return True
     return workshop.barriers.filter(pk=barrier.pk).exists()
 
 
@@ -260,14 +217,6 @@ def understanding_progress(workshop: Workshop) -> tuple[list[Participant], list[
 
 def _name(p: Participant) -> str:
     return p.user.get_full_name() or p.user.email
-
-
-def rating_own(*, participant: Participant, barrier: Barrier) -> Rating | None:
-    return (
-        Rating.objects.filter(participant=participant, barrier=barrier)
-        .prefetch_related("descriptors")
-        .first()
-    )
 
 
 def ratings_own(*, participant: Participant) -> dict[int, Rating]:
@@ -462,8 +411,6 @@ def previous_actions(workshop: Workshop) -> list[Action]:
 
 
 def _tracker_rows(actions) -> list[Action]:
-    from django.utils import timezone
-
     today = timezone.localdate()
     rows = list(
         actions.select_related(
@@ -497,8 +444,6 @@ def closed_actions(*, organisation) -> list[Action]:
 def action_counts(*, organisation) -> dict[str, int]:
     """How many of the organisation's key actions stand where, in one query: a count of
     actions, not a score (para 64)."""
-    from django.utils import timezone
-
     by_status = {status: Count("pk", filter=Q(status=status)) for status, _ in ActionStatus.choices}
     return Action.objects.filter(workshop__organisation=organisation).aggregate(
         total=Count("pk"),
@@ -519,10 +464,8 @@ def workshops_of(*, organisation) -> list[Workshop]:
 # ---------------------------------------------------------------- the stepper
 
 
-def step_context(*, workshop: Workshop, role: WorkshopRole) -> dict:
+def step_context(*, workshop: Workshop, role: Actor) -> dict:
     """What the stepper and the facilitator's progress panel show; the same for page and poll."""
-    from assessments.models import Step
-
     steps = [
         {
             "value": value,

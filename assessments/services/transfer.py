@@ -30,14 +30,12 @@ from assessments.models import (
     Challenge,
     Consensus,
     HistoryEntry,
-    Invitation,
-    Membership,
-    Organisation,
     Participant,
     Rating,
     RatingDraft,
     Target,
     Workshop,
+    WorkshopInvitation,
 )
 from model_content.models import (
     Barrier,
@@ -47,6 +45,7 @@ from model_content.models import (
     ModelVersion,
 )
 from model_content.selectors import model_version_original
+from organisations.models import Invitation, Membership, Organisation
 
 FORMAT = "breakthrough-organisation/1"
 ORIGINAL = "original"
@@ -115,14 +114,14 @@ def organisation_export(organisation: Organisation) -> dict[str, Any]:
             "role": i.role,
             "token_hash": i.token_hash,
             "invited_by": person(i.invited_by),
-            "workshop": str(i.workshop.code) if i.workshop_id else None,
+            "workshop": str(i.workshop_link.workshop.code) if _linked(i) else None,
             "created_at": _dt(i.created_at),
             "expires_at": _dt(i.expires_at),
             "accepted_at": _dt(i.accepted_at),
             "accepted_by": person(i.accepted_by),
         }
         for i in organisation.invitations.select_related(
-            "invited_by", "accepted_by", "workshop"
+            "invited_by", "accepted_by", "workshop_link__workshop"
         ).order_by("created_at")
     ]
     versions = [
@@ -266,7 +265,6 @@ def _workshop_export(w: Workshop, person) -> dict[str, Any]:
                 "fewer_actions_reason": t.fewer_actions_reason,
                 "recorded_by": person(t.recorded_by),
                 "recorded_at": _dt(t.recorded_at),
-                "lock": t.lock,
             }
             for t in w.targets.select_related("barrier", "recorded_by").order_by("barrier__order")
         ],
@@ -377,13 +375,23 @@ def organisation_import(data: dict[str, Any]) -> Organisation:
             role=i["role"],
             token_hash=i["token_hash"],
             invited_by=who(i["invited_by"]),
-            workshop=workshops.get(i["workshop"]) if i["workshop"] else None,
             expires_at=parse_datetime(i["expires_at"]),
             accepted_at=parse_datetime(i["accepted_at"]) if i["accepted_at"] else None,
             accepted_by=who(i["accepted_by"]),
         )
         _set_auto(invitation, created_at=i["created_at"])
+        if i["workshop"]:
+            WorkshopInvitation.objects.create(
+                invitation=invitation, workshop=workshops[i["workshop"]]
+            )
     return organisation
+
+
+def _linked(invitation) -> bool:
+    try:
+        return invitation.workshop_link is not None
+    except WorkshopInvitation.DoesNotExist:
+        return False
 
 
 def _set_auto(obj, **fields) -> None:
@@ -506,7 +514,6 @@ def _workshop_import(w, organisation, versions, workshops, who, barrier_of) -> W
             stage=t["stage"],
             fewer_actions_reason=t["fewer_actions_reason"],
             recorded_by=who(t["recorded_by"]),
-            lock=t["lock"],
         )
         _set_auto(target, recorded_at=t["recorded_at"])
     for a in w["actions"]:

@@ -1,28 +1,34 @@
 from django.urls import path
 
-from assessments.views import workshops as v
+from assessments.views import assess, consensus, explain, outcome, reassess, setup, tracker
 
 urlpatterns = [
-    path("new/", v.workshop_create, name="workshop_create"),
-    path("actions/", v.action_tracker, name="action_tracker"),
-    path("actions/<uuid:action>/status/", v.action_status, name="action_status"),
-    path("<uuid:code>/", v.workshop_detail, name="workshop_detail"),
-    path("<uuid:code>/step/", v.step_move, name="step_move"),
-    path("<uuid:code>/timebox/", v.timebox_set, name="timebox_set"),
-    path("<uuid:code>/facilitators/", v.facilitators_change, name="facilitators_change"),
-    path("<uuid:code>/participants/", v.participant_add, name="participant_add"),
-    path("<uuid:code>/understood/", v.understanding_confirm, name="understanding_confirm"),
-    path("<uuid:code>/rate/<slug:barrier>/", v.rating_submit, name="rating_submit"),
-    path("<uuid:code>/rate/<slug:barrier>/draft/", v.rating_draft, name="rating_draft"),
-    path("<uuid:code>/reveal/", v.ratings_reveal, name="ratings_reveal"),
-    path("<uuid:code>/ratings/<uuid:rating>/challenge/", v.challenge_add, name="challenge_add"),
-    path("<uuid:code>/consensus/<slug:barrier>/", v.consensus_record, name="consensus_record"),
-    path("<uuid:code>/target/<slug:barrier>/", v.target_record, name="target_record"),
-    path("<uuid:code>/actions/<slug:barrier>/", v.action_add, name="action_add"),
-    path("<uuid:code>/actions/<uuid:action>/remove/", v.action_remove, name="action_remove"),
-    path("<uuid:code>/review/<uuid:action>/", v.action_review, name="action_review"),
-    path("<uuid:code>/reassess/", v.reassessment_date, name="reassessment_date"),
-    path("<uuid:code>/reassess.ics", v.reassessment_ics, name="reassessment_ics"),
-    path("<uuid:code>/close/", v.workshop_close, name="workshop_close"),
-    path("<uuid:code>/reassessment/", v.reassessment_start, name="reassessment_start"),
+    path("new/", setup.workshop_create, name="workshop_create"),
+    path("actions/", tracker.action_tracker, name="action_tracker"),
+    path("actions/<uuid:action>/status/", tracker.action_status, name="action_status"),
+    path("<uuid:code>/", setup.workshop_detail, name="workshop_detail"),
+    path("<uuid:code>/step/", setup.step_move, name="step_move"),
+    path("<uuid:code>/timebox/", setup.timebox_set, name="timebox_set"),
+    path("<uuid:code>/facilitators/", setup.facilitators_change, name="facilitators_change"),
+    path("<uuid:code>/participants/", setup.participant_add, name="participant_add"),
+    path("<uuid:code>/understood/", explain.understanding_confirm, name="understanding_confirm"),
+    path("<uuid:code>/rate/<slug:barrier>/", assess.rating_submit, name="rating_submit"),
+    path("<uuid:code>/rate/<slug:barrier>/draft/", assess.rating_draft, name="rating_draft"),
+    path("<uuid:code>/reveal/", assess.ratings_reveal, name="ratings_reveal"),
+    path(
+        "<uuid:code>/ratings/<uuid:rating>/challenge/",
+        consensus.challenge_add,
+        name="challenge_add",
+    ),
+    path(
+        "<uuid:code>/consensus/<slug:barrier>/", consensus.consensus_record, name="consensus_record"
+    ),
+    path("<uuid:code>/target/<slug:barrier>/", outcome.target_record, name="target_record"),
+    path("<uuid:code>/actions/<slug:barrier>/", outcome.action_add, name="action_add"),
+    path("<uuid:code>/actions/<uuid:action>/remove/", outcome.action_remove, name="action_remove"),
+    path("<uuid:code>/review/<uuid:action>/", reassess.action_review, name="action_review"),
+    path("<uuid:code>/reassess/", reassess.reassessment_date, name="reassessment_date"),
+    path("<uuid:code>/reassess.ics", reassess.reassessment_ics, name="reassessment_ics"),
+    path("<uuid:code>/close/", reassess.workshop_close, name="workshop_close"),
+    path("<uuid:code>/reassessment/", reassess.reassessment_start, name="reassessment_start"),
 ]

@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -22,18 +21,18 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from assessments import charts
-from assessments.access import OrganisationRequest, organisation_view, workshop_get
 from assessments.kept import kept_for_revision
 from assessments.models import Step, Workshop
 from assessments.selectors import workshops as selectors
+from assessments.views.fetch import actor_in, workshop_get
 from model_content.models import Stage
+from organisations.access import OrganisationRequest, organisation_view
 
 # The regions a page may ask the state endpoint for.
 REGIONS = ("stepper", "progress", "grid", "charts")
@@ -52,9 +51,9 @@ class _Authorised:
 
 
 # Per process: this session was allowed to read this workshop a moment ago.
-# Measured (bench/README.md): loading the session, user and membership through
-# the ORM on every poll caps the 304 at a seventh of a trivial view; with this,
-# a 304 is one SQL statement. A stale entry can only tell a person whose access
+# Measured (bench/README.md): loading the session, user and membership on every
+# poll caps the 304 at a seventh of a trivial view; with this, a 304 is one query
+# (the revision, through the ORM). A stale entry can only tell a person whose access
 # was withdrawn in the last few seconds that nothing changed: every 200 goes
 # through the full checks below.
 _authorised: dict[tuple[str, str, str], _Authorised] = {}
@@ -72,14 +71,12 @@ def _unchanged(request: HttpRequest, org: str, code) -> HttpResponse | None:
     entry = _authorised.get((session_key, org, str(code)))
     if entry is None or entry.until < time.monotonic():
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT revision FROM assessments_workshop WHERE id = %s", [entry.workshop_id]
-        )
-        row = cursor.fetchone()
-    if row is None:
+    revision = (
+        Workshop.objects.filter(pk=entry.workshop_id).values_list("revision", flat=True).first()
+    )
+    if revision is None:
         return None
-    etag = _etag(row[0], entry.user_id, _regions_param(request))
+    etag = _etag(revision, entry.user_id, _regions_param(request))
     if etag != if_none_match:
         return None
     return HttpResponseNotModified(headers={"ETag": etag, "Cache-Control": "private, no-cache"})
@@ -107,9 +104,7 @@ def _remember(request: HttpRequest, org: str, code, workshop: Workshop) -> None:
 
 def wallchart_context(request: OrganisationRequest, workshop: Workshop) -> dict:
     """Everything the grid and the charts show; a fixed number of queries."""
-    role = selectors.workshop_role(
-        workshop=workshop, user=request.user, membership_role=request.membership.role
-    )
+    role = actor_in(request, workshop)
     barriers = selectors.workshop_barriers(workshop)
     progress = {p.barrier.pk: p for p in selectors.workshop_progress(workshop, barriers)}
     spreads = selectors.ratings_revealed(workshop, barriers, with_challenges=False)
@@ -179,22 +174,10 @@ def _step_direction(consensus: str | None, target: str | None, stage: str) -> st
     return ""
 
 
-def _step_context(workshop: Workshop, role) -> dict:
-    step_context = getattr(selectors, "step_context", None)
-    if step_context is None:
-        return {"workshop": workshop, "role": role}
-    return step_context(workshop=workshop, role=role)
-
-
 def _workshop_url(request: OrganisationRequest, workshop: Workshop) -> str:
-    try:
-        return reverse(
-            "workshop_detail", kwargs={"org": request.organisation.slug, "code": workshop.code}
-        )
-    except NoReverseMatch:
-        return reverse(
-            "wallchart", kwargs={"org": request.organisation.slug, "code": workshop.code}
-        )
+    return reverse(
+        "workshop_detail", kwargs={"org": request.organisation.slug, "code": workshop.code}
+    )
 
 
 def wallchart_regions(request: OrganisationRequest, workshop: Workshop) -> dict[str, str]:
@@ -219,7 +202,7 @@ def wallchart_regions(request: OrganisationRequest, workshop: Workshop) -> dict[
 # ---------------------------------------------------------------- views
 
 
-@organisation_view()
+@organisation_view
 @require_GET
 def wallchart(request: OrganisationRequest, code) -> HttpResponse:
     workshop = workshop_get(request, code)
@@ -248,7 +231,7 @@ def workshop_state(request: HttpRequest, org: str, code) -> HttpResponse:
     return _workshop_state(request, org=org, code=code)
 
 
-@organisation_view()
+@organisation_view
 @require_GET
 def _workshop_state(request: OrganisationRequest, code) -> HttpResponse:
     asked = [r for r in _regions_param(request).split(",") if r]
@@ -263,13 +246,11 @@ def _workshop_state(request: OrganisationRequest, code) -> HttpResponse:
 
     regions = {}
     if "stepper" in asked or "progress" in asked:
-        role = selectors.workshop_role(
-            workshop=workshop, user=request.user, membership_role=request.membership.role
-        )
-        step = _step_context(workshop, role)
+        role = actor_in(request, workshop)
+        step = selectors.step_context(workshop=workshop, role=role)
         for name in ("stepper", "progress"):
             if name in asked:
-                regions[name] = _render_optional(f"workshops/_{name}.html", step, request)
+                regions[name] = render_to_string(f"workshops/_{name}.html", step, request)
     if "grid" in asked or "charts" in asked:
         cached = wallchart_regions(request, workshop)
         regions.update({name: cached[name] for name in ("grid", "charts") if name in asked})
@@ -283,10 +264,3 @@ def _workshop_state(request: OrganisationRequest, code) -> HttpResponse:
         },
         headers=headers,
     )
-
-
-def _render_optional(template: str, context: dict, request) -> str:
-    try:
-        return render_to_string(template, context, request)
-    except TemplateDoesNotExist:
-        return ""

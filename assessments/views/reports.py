@@ -1,8 +1,9 @@
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
-from assessments.access import OrganisationRequest, organisation_view, workshop_get
 from assessments.pdf.render import pdf_filename, pdf_for
+from assessments.views.fetch import workshop_get
+from organisations.access import OrganisationRequest, organisation_view
 
 
 def _download(request: OrganisationRequest, code, kind: str) -> HttpResponse:
@@ -13,14 +14,14 @@ def _download(request: OrganisationRequest, code, kind: str) -> HttpResponse:
     return response
 
 
-@organisation_view()
+@organisation_view
 @require_GET
 def wallchart_pdf(request: OrganisationRequest, code) -> HttpResponse:
     """The A3 wall chart, for facilitators, members and viewers of the organisation."""
     return _download(request, code, "wallchart")
 
 
-@organisation_view()
+@organisation_view
 @require_GET
 def report_pdf(request: OrganisationRequest, code) -> HttpResponse:
     """The chief executive's report, A4."""

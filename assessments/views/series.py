@@ -3,12 +3,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from assessments import charts
-from assessments.access import OrganisationRequest, organisation_view
 from assessments.selectors.series import series_of
 from model_content.models import Stage
+from organisations.access import OrganisationRequest, organisation_view
 
 
-@organisation_view()
+@organisation_view
 @require_safe
 def series(request: OrganisationRequest) -> HttpResponse:
     """The organisation over time: each barrier's consensus and target at each workshop."""

@@ -12,8 +12,9 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseNotModified
 from django.urls import include, path
 
-from assessments.access import organisation_view, workshop_get
-from assessments.models import Membership, Workshop
+from assessments.models import Workshop
+from organisations.access import organisation_view, workshop_get
+from organisations.models import Membership
 
 
 def answer(request: HttpRequest, revision) -> HttpResponse:

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from assessments.models import Step
-from assessments.selectors.workshops import workshop_role
-from assessments.services import workshops as services
+from assessments.selectors.workshops import workshop_actor_for
+from assessments.services import setup
 from tests.browser.conftest import screenshot
 from tests.builders import series_of_two
 from tests.factories import WorkshopFactory
@@ -39,8 +39,8 @@ def test_the_assessment_form_has_no_serious_violation(
     live_server, page_for, northshire, alice, bob, team
 ):
     workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
-    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
-    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    role = workshop_actor_for(workshop=workshop, user=alice)
+    setup.step_move(workshop=workshop, to=Step.ASSESS, actor=role)
     page = page_for(bob, bypass_csp=True)
     page.goto(f"{live_server.url}/o/northshire/w/{workshop.code}/")
     screenshot(page, "assessment-form")

@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import Participant, Rating, Step
-from assessments.selectors.workshops import workshop_role
-from assessments.services import workshops as services
+from assessments.selectors.workshops import workshop_actor_for
+from assessments.services import setup
 from tests.factories import WorkshopFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,8 +35,8 @@ def test_a_member_confirms_and_rates_with_the_keyboard_only(
     expect(page.get_by_text("You confirmed that you understand the model.")).to_be_visible()
     assert Participant.objects.get(workshop=workshop, user=bob).understood_at is not None
 
-    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
-    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    role = workshop_actor_for(workshop=workshop, user=alice)
+    setup.step_move(workshop=workshop, to=Step.ASSESS, actor=role)
     page.goto(base)
     tab_to(page, "stage-leadership-starting")
     page.keyboard.press("ArrowRight")  # radio group: to Developing

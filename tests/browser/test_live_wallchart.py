@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import Participant, Step
-from assessments.selectors.workshops import workshop_role
-from assessments.services import workshops as services
+from assessments.selectors.workshops import workshop_actor_for
+from assessments.services import setup
 from tests.browser.conftest import screenshot
 from tests.builders import workshop_rated
 from tests.factories import WorkshopFactory
@@ -14,14 +14,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def facilitating(workshop, user):
-    return workshop_role(workshop=workshop, user=user, membership_role="facilitator")
+    return workshop_actor_for(workshop=workshop, user=user)
 
 
 def test_a_submitted_rating_appears_on_the_facilitators_wall_chart_without_a_reload(
     live_server, page_for, northshire, alice, bob, team
 ):
     workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
-    services.step_move(workshop=workshop, to=Step.ASSESS, role=facilitating(workshop, alice))
+    setup.step_move(workshop=workshop, to=Step.ASSESS, actor=facilitating(workshop, alice))
     base = f"{live_server.url}/o/northshire/w/{workshop.code}"
 
     chart = page_for(alice)
@@ -50,7 +50,7 @@ def test_the_members_page_follows_the_step_and_keeps_half_typed_evidence(
 ):
     workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
     role = facilitating(workshop, alice)
-    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    setup.step_move(workshop=workshop, to=Step.ASSESS, actor=role)
     base = f"{live_server.url}/o/northshire/w/{workshop.code}"
 
     member = page_for(bob)
@@ -83,7 +83,7 @@ def test_a_member_with_nothing_typed_is_taken_to_the_new_step(
     member = page_for(bob)
     member.goto(f"{base}/")
     expect(member.get_by_role("button", name="I understand the model")).to_be_visible()
-    services.step_move(workshop=workshop, to=Step.ASSESS, role=facilitating(workshop, alice))
+    setup.step_move(workshop=workshop, to=Step.ASSESS, actor=facilitating(workshop, alice))
     expect(member.get_by_role("heading", name="Step 2: your own assessment")).to_be_visible(
         timeout=2500
     )

@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import Step
-from assessments.selectors.workshops import workshop_role
-from assessments.services import workshops as services
+from assessments.selectors.workshops import workshop_actor_for
+from assessments.services import setup
 from tests.builders import workshop_rated
 from tests.factories import WorkshopFactory
 
@@ -16,8 +16,8 @@ def test_a_rating_sent_without_a_stage_opens_at_its_barrier_on_a_phone_with_the_
     live_server, page_for, northshire, alice, bob, team
 ):
     workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
-    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
-    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    role = workshop_actor_for(workshop=workshop, user=alice)
+    setup.step_move(workshop=workshop, to=Step.ASSESS, actor=role)
     page = page_for(bob, width=390, height=844)
     page.goto(f"{live_server.url}/o/northshire/w/{workshop.code}/")
 
@@ -61,8 +61,8 @@ def test_signed_out_while_typing_the_page_says_so_and_signing_in_comes_back_to_t
     from tests.factories import PASSWORD
 
     workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
-    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
-    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    role = workshop_actor_for(workshop=workshop, user=alice)
+    setup.step_move(workshop=workshop, to=Step.ASSESS, actor=role)
     page = page_for(bob)
     page.goto(f"{live_server.url}/o/northshire/w/{workshop.code}/")
     card = page.locator("#barrier-learning")

@@ -8,8 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import Step, Workshop
-from assessments.selectors.workshops import workshop_role
-from assessments.services import workshops as services
+from assessments.selectors.workshops import workshop_actor_for
+from assessments.services import setup
 from tests.factories import WorkshopFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,15 +20,15 @@ def timebox_ends_in(workshop, seconds: float) -> None:
     Workshop.objects.filter(pk=workshop.pk).update(
         timebox_ends_at=timezone.now() + datetime.timedelta(seconds=seconds)
     )
-    services.workshop_touch(workshop)
+    workshop.workshop_touch(workshop)
 
 
 def test_a_member_hears_one_minute_left_and_time_is_up(
     live_server, page_for, northshire, alice, bob, team
 ):
     workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
-    role = workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
-    services.step_move(workshop=workshop, to=Step.ASSESS, role=role)
+    role = workshop_actor_for(workshop=workshop, user=alice)
+    setup.step_move(workshop=workshop, to=Step.ASSESS, actor=role)
     timebox_ends_in(workshop, 63)
 
     member = page_for(bob)

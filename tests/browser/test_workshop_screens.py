@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Step
-from assessments.selectors.workshops import workshop_role
-from assessments.services import workshops as services
+from assessments.selectors.workshops import workshop_actor_for
+from assessments.services import reassess, setup
+from organisations.access import actor_for
 from tests.browser.conftest import screenshot
 from tests.builders import workshop_completed, workshop_rated
 from tests.factories import WorkshopFactory
@@ -19,7 +20,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def facilitating(workshop, alice):
-    return workshop_role(workshop=workshop, user=alice, membership_role="facilitator")
+    return workshop_actor_for(workshop=workshop, user=alice)
 
 
 def look(page, url, name):
@@ -42,13 +43,13 @@ def test_screenshots_of_explain_and_assess_for_facilitator_and_member(
     assert overflow <= 0
     workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
     url = f"{live_server.url}/o/northshire/w/{workshop.code}/"
-    services.step_move(workshop=workshop, to=Step.EXPLAIN, role=facilitating(workshop, alice))
+    setup.step_move(workshop=workshop, to=Step.EXPLAIN, actor=facilitating(workshop, alice))
     look(page_for(alice), url, "step1-explain-facilitator")
     _, overflow = look(page_for(bob, **PHONE), url, "step1-explain-member-phone")
     assert overflow <= 0
 
-    services.step_move(workshop=workshop, to=Step.ASSESS, role=facilitating(workshop, alice))
-    services.timebox_set(workshop=workshop, minutes=15, role=facilitating(workshop, alice))
+    setup.step_move(workshop=workshop, to=Step.ASSESS, actor=facilitating(workshop, alice))
+    setup.timebox_set(workshop=workshop, minutes=15, actor=facilitating(workshop, alice))
     look(page_for(alice), url, "step2-assess-facilitator")
     member = page_for(bob, **PHONE)
     _, overflow = look(member, url, "step2-assess-member-phone")
@@ -74,10 +75,10 @@ def test_screenshots_of_consensus_target_and_reassessment(
         closed=False,
     )
     done_url = f"{live_server.url}/o/northshire/w/{done.code}/"
-    services.step_move(workshop=done, to=Step.TARGET, role=facilitating(done, alice))
+    setup.step_move(workshop=done, to=Step.TARGET, actor=facilitating(done, alice))
     look(page_for(alice), done_url, "step4-target-facilitator")
     look(page_for(bob), done_url, "step4-target-member")
-    services.step_move(workshop=done, to=Step.REASSESS, role=facilitating(done, alice))
+    setup.step_move(workshop=done, to=Step.REASSESS, actor=facilitating(done, alice))
     look(page_for(alice), done_url, "step5-reassess-facilitator")
 
 
@@ -90,7 +91,9 @@ def test_screenshots_of_the_review_of_last_times_actions(
         members=team,
         date=timezone.localdate() - datetime.timedelta(days=182),
     )
-    follow_up = services.reassessment_start(workshop=earlier, by=alice)
+    follow_up = reassess.reassessment_start(
+        workshop=earlier, actor=actor_for(organisation=earlier.organisation, user=alice)
+    )
     url = f"{live_server.url}/o/northshire/w/{follow_up.code}/"
     look(page_for(alice), url, "step0-review-facilitator")
     _, overflow = look(page_for(bob, **PHONE), url, "step0-review-member-phone")

@@ -3,8 +3,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.models import Organisation
 from assessments.services.transfer import organisation_export
+from organisations.models import Organisation
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from assessments.models import Membership, Organisation, Role
+from organisations.models import Membership, Organisation, Role
 
 PASSWORD = "breakthrough-demo"  # noqa: S105 (demo data only, printed for the user)
 PEOPLE = [

@@ -1,7 +1,9 @@
-"""Inviting people into an organisation by email.
+"""Who is in an organisation: invitations by email, roles, removals.
 
-The link carries a random token; only its SHA-256 is stored, so a copy of
-the database cannot be used to join. A token works once and expires.
+The invitation link carries a random token; only its SHA-256 is stored, so a copy of the
+database cannot be used to join. A token works once and expires. Apps above this one learn
+of an accepted invitation through the ``invitation_accepted`` signal (a workshop's
+invitation adds the newcomer to it), so nothing here knows about workshops.
 """
 
 from __future__ import annotations
@@ -12,27 +14,35 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Invitation, Membership, Participant, Role
+from organisations.models import Invitation, Membership, Role
+from organisations.rules import Actor, ensure
+
+# Sent inside the accepting transaction, with ``invitation`` and ``user``.
+invitation_accepted = Signal()
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def invitation_create(*, organisation, email: str, role: str, by, workshop=None):
-    """Create an invitation and email its link. Returns the invitation and the raw token."""
-    if not Membership.objects.filter(
-        user=by, organisation=organisation, role=Role.FACILITATOR
-    ).exists():
-        raise PermissionDenied("Only a facilitator of this organisation can invite people.")
+@transaction.atomic
+def invitation_create(
+    *, organisation, email: str, role: str, actor: Actor, purpose: str = ""
+) -> tuple[Invitation, str]:
+    """Create an invitation and email its link. Returns the invitation and the raw token.
+
+    ``purpose`` ends the email's first sentence ("to take part in the workshop …").
+    """
+    ensure(actor, "invite_members", organisation)
     email = email.strip().lower()
     validate_email(email)
     if role not in Role.values:
@@ -45,14 +55,13 @@ def invitation_create(*, organisation, email: str, role: str, by, workshop=None)
         email=email,
         role=role,
         token_hash=token_hash(token),
-        invited_by=by,
-        workshop=workshop,
+        invited_by=actor.user,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     invitation.full_clean()
     invitation.save()
     link = settings.SITE_URL + reverse("invitation_accept", kwargs={"token": token})
-    context = {"invitation": invitation, "link": link, "by": by}
+    context = {"invitation": invitation, "link": link, "by": actor.user, "purpose": purpose}
     send_mail(
         subject=f"Join {organisation.name} on Breakthrough",
         message=render_to_string("invitations/email.txt", context),
@@ -68,7 +77,7 @@ class InvitationInvalid(Exception):
 
 def invitation_for_token(token: str) -> Invitation:
     invitation = (
-        Invitation.objects.select_related("organisation", "workshop")
+        Invitation.objects.select_related("organisation")
         .filter(token_hash=token_hash(token))
         .first()
     )
@@ -110,18 +119,47 @@ def invitation_accept(*, token: str, user=None, first_name="", last_name="", pas
     Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
     )
-    if invitation.workshop_id and invitation.role != Role.VIEWER:
-        Participant.objects.get_or_create(workshop=invitation.workshop, user=user)
-        from assessments.services.workshops import workshop_touch
-
-        workshop_touch(invitation.workshop)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     return invitation, user
 
 
-def invitation_revoke(*, invitation: Invitation) -> None:
+def invitation_revoke(*, invitation: Invitation, actor: Actor) -> None:
     """Make a pending link useless at once (it is kept as a record)."""
+    ensure(actor, "invite_members", invitation.organisation)
     invitation.expires_at = timezone.now()
     invitation.save(update_fields=["expires_at"])
+
+
+def _ensure_a_facilitator_stays(membership: Membership) -> None:
+    """An organisation needs at least one facilitator. The facilitators' rows are locked
+    first, so two facilitators demoting themselves at once cannot both pass the check:
+    the second waits for the first and then finds it is the last."""
+    facilitators = list(
+        Membership.objects.select_for_update()
+        .filter(organisation_id=membership.organisation_id, role=Role.FACILITATOR)
+        .values_list("pk", flat=True)
+    )
+    if facilitators == [membership.pk]:
+        raise ValidationError("An organisation needs at least one facilitator.")
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, actor: Actor) -> Membership:
+    ensure(actor, "change_members", membership.organisation)
+    if role != Role.FACILITATOR:
+        _ensure_a_facilitator_stays(membership)
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: Actor) -> None:
+    """Remove someone from the organisation; what they recorded in workshops stays."""
+    ensure(actor, "change_members", membership.organisation)
+    _ensure_a_facilitator_stays(membership)
+    membership.delete()

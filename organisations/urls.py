@@ -1,11 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from assessments.forms.accounts import EmailAuthenticationForm
-from assessments.views import accounts
+from organisations import views
+from organisations.forms import EmailAuthenticationForm
 
 urlpatterns = [
-    path("", accounts.home, name="home"),
+    path("", views.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
@@ -35,5 +35,18 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("invitations/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+]
+
+# Under /o/<org>/: who is in the organisation.
+organisation_urlpatterns = [
+    path("members/", views.members, name="members"),
+    path("members/invite/", views.member_invite, name="member_invite"),
+    path("members/role/", views.member_role, name="member_role"),
+    path("members/remove/", views.member_remove, name="member_remove"),
+    path(
+        "invitations/<uuid:invitation>/cancel/",
+        views.invitation_cancel,
+        name="invitation_cancel",
+    ),
 ]

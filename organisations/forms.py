@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from assessments.models import Role
+from organisations.models import Role
 
 
 class EmailAuthenticationForm(AuthenticationForm):

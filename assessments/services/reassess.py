@@ -1,0 +1,118 @@
+"""Step 5 and after: the date to look again (para 70e), closing the workshop as a record,
+and the reassessment, whose first item is last time's actions."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Action, ActionReview, Step, Workshop
+from assessments.services.setup import workshop_create
+from assessments.services.workshop import (
+    ensure_step,
+    history_record,
+    workshop_lock,
+    workshop_touch,
+)
+from organisations.models import Membership, Role
+from organisations.rules import Actor, ensure
+
+
+@transaction.atomic
+def reassessment_date_set(*, workshop: Workshop, reassess_on, actor: Actor) -> None:
+    ensure(actor, "facilitate", workshop)
+    ensure_step(workshop, Step.REASSESS)
+    if reassess_on is None or reassess_on <= max(workshop.date, timezone.localdate()):
+        raise ValidationError({"reassess_on": "Choose a date after today and after the workshop."})
+    workshop.reassess_on = reassess_on
+    workshop.save(update_fields=["reassess_on"])
+    history_record(
+        workshop=workshop,
+        actor=actor.user,
+        kind="reassess",
+        summary=f"Reassess on {reassess_on:%-d %B %Y}.",
+    )
+    workshop_touch(workshop)
+
+
+@transaction.atomic
+def workshop_close(*, workshop: Workshop, actor: Actor) -> None:
+    ensure(actor, "facilitate", workshop)
+    workshop_lock(workshop)
+    ensure_step(workshop, Step.REASSESS)
+    if workshop.reassess_on is None:
+        raise ValidationError("Agree the date to reassess before closing the workshop.")
+    workshop.closed_at = timezone.now()
+    workshop.save(update_fields=["closed_at"])
+    history_record(
+        workshop=workshop, actor=actor.user, kind="close", summary="Closed the workshop."
+    )
+    workshop_touch(workshop)
+
+
+@transaction.atomic
+def reassessment_start(*, workshop: Workshop, actor: Actor) -> Workshop:
+    """The next workshop of the series; its first item is last time's actions."""
+    ensure(actor, "start_reassessment", workshop.organisation)
+    workshop_lock(workshop)
+    if not workshop.is_closed:
+        raise ValidationError("Close this workshop before starting its reassessment.")
+    if Workshop.objects.filter(previous=workshop).exists():
+        raise ValidationError("The reassessment of this workshop has already been started.")
+    # Last time's team, as far as they can still take part.
+    can_take_part = Membership.objects.filter(organisation_id=workshop.organisation_id).exclude(
+        role=Role.VIEWER
+    )
+    users = [
+        p.user
+        for p in workshop.participants.select_related("user").filter(
+            user__in=can_take_part.values("user")
+        )
+    ]
+    follow_up = workshop_create(
+        organisation=workshop.organisation,
+        actor=actor,
+        title=f"{workshop.title}: reassessment",
+        date=max(timezone.localdate(), workshop.date),
+        barrier_slugs=list(workshop.barriers.values_list("slug", flat=True)),
+        participants=users,
+        anonymous=workshop.anonymous,
+    )
+    follow_up.previous = workshop
+    follow_up.step = Step.REVIEW if workshop.actions.exists() else Step.EXPLAIN
+    follow_up.save(update_fields=["previous", "step"])
+    return follow_up
+
+
+@transaction.atomic
+def action_review(
+    *, workshop: Workshop, action: Action, status: str, note: str, actor: Actor
+) -> ActionReview:
+    """Step 0 of a reassessment: where each of last time's actions stands."""
+    ensure(actor, "facilitate", workshop)
+    if action.workshop_id != workshop.previous_id:
+        raise ValidationError("That action is not from the previous workshop.")
+    # Validate before saving: a bad status or note changes nothing.
+    review = ActionReview.objects.filter(workshop=workshop, action=action).first() or (
+        ActionReview(workshop=workshop, action=action)
+    )
+    review.status = status
+    review.note = (note or "").strip()
+    review.reviewed_by = actor.user
+    review.full_clean()
+    review.save()
+    Action.objects.filter(pk=action.pk).update(
+        status=status,
+        status_note=review.note,
+        status_updated_at=review.reviewed_at,
+        status_updated_by=actor.user,
+    )
+    history_record(
+        workshop=workshop,
+        actor=actor.user,
+        kind="review",
+        summary=f"Reviewed “{action.description[:60]}”: {review.get_status_display().lower()}.",
+    )
+    workshop_touch(workshop)
+    return review

@@ -1,0 +1,184 @@
+"""Setting a workshop up and running it: who takes part, who facilitates, the steps, the
+timebox."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Participant, Step, Workshop, WorkshopInvitation
+from assessments.selectors.workshops import workshop_outcome
+from assessments.services.workshop import (
+    ensure_step,
+    history_record,
+    workshop_lock,
+    workshop_touch,
+)
+from model_content.selectors import model_version_current
+from organisations.models import Membership, Role
+from organisations.rules import Actor, ensure
+from organisations.services import invitation_create
+
+TIMEBOX_MAX_MINUTES = 180
+
+
+@transaction.atomic
+def workshop_create(
+    *, organisation, actor: Actor, title: str, date, barrier_slugs, participants, anonymous: bool
+) -> Workshop:
+    ensure(actor, "create_workshops", organisation)
+    version = model_version_current(organisation=organisation)
+    barriers = list(version.barriers.filter(slug__in=barrier_slugs))
+    if not barriers:
+        raise ValidationError({"barriers": "Choose at least one barrier."})
+    workshop = Workshop(
+        organisation=organisation,
+        model_version=version,
+        title=title,
+        date=date,
+        anonymous=anonymous,
+        lead_facilitator=actor.user,
+    )
+    workshop.full_clean()
+    workshop.save()
+    workshop.barriers.set(barriers)
+    _participants_add(workshop, participants)
+    return workshop
+
+
+def _participants_add(workshop: Workshop, users) -> None:
+    allowed = set(
+        Membership.objects.filter(organisation_id=workshop.organisation_id)
+        .exclude(role=Role.VIEWER)
+        .values_list("user_id", flat=True)
+    )
+    for user in users:
+        if user.pk not in allowed:
+            raise ValidationError({"participants": f"{user} cannot take part in this workshop."})
+        Participant.objects.get_or_create(workshop=workshop, user=user)
+
+
+@transaction.atomic
+def participants_set(*, workshop: Workshop, users, actor: Actor) -> None:
+    """Add people who were missing; nobody who has rated is ever removed."""
+    ensure(actor, "facilitate", workshop)
+    _participants_add(workshop, users)
+    keep = {u.pk for u in users}
+    workshop.participants.exclude(user_id__in=keep).filter(
+        ratings__isnull=True, drafts__isnull=True
+    ).delete()
+    workshop_touch(workshop)
+
+
+@transaction.atomic
+def participant_invite(*, workshop: Workshop, email: str, actor: Actor):
+    """Invite someone new to the organisation, to take part in this workshop on accepting."""
+    ensure(actor, "facilitate", workshop)
+    invitation, token = invitation_create(
+        organisation=workshop.organisation,
+        email=email,
+        role=Role.MEMBER,
+        actor=actor,
+        purpose=f"to take part in the workshop “{workshop.title}”",
+    )
+    WorkshopInvitation.objects.create(invitation=invitation, workshop=workshop)
+    return invitation, token
+
+
+def participant_join(*, invitation, user) -> None:
+    """An invitation sent from a workshop was accepted: the newcomer takes part, unless the
+    workshop has closed since (a closed record never changes) or they joined as a viewer."""
+    link = WorkshopInvitation.objects.filter(invitation=invitation).select_related("workshop")
+    link = link.first()
+    if link is None or invitation.role == Role.VIEWER or link.workshop.is_closed:
+        return
+    Participant.objects.get_or_create(workshop=link.workshop, user=user)
+    workshop_touch(link.workshop)
+
+
+@transaction.atomic
+def lead_hand_over(*, workshop: Workshop, to, actor: Actor) -> None:
+    ensure(actor, "lead", workshop)
+    if not Membership.objects.filter(
+        organisation_id=workshop.organisation_id, user=to, role=Role.FACILITATOR
+    ).exists():
+        raise ValidationError("The lead must be a facilitator of this organisation.")
+    previous = workshop.lead_facilitator
+    workshop.lead_facilitator = to
+    workshop.save(update_fields=["lead_facilitator"])
+    workshop.co_facilitators.remove(to)
+    workshop.co_facilitators.add(previous)
+    history_record(
+        workshop=workshop, actor=actor.user, kind="lead", summary=f"Handed the lead to {to}."
+    )
+    workshop_touch(workshop)
+
+
+@transaction.atomic
+def co_facilitator_set(*, workshop: Workshop, user, add: bool, actor: Actor) -> None:
+    ensure(actor, "lead", workshop)
+    if add:
+        if not Membership.objects.filter(
+            organisation_id=workshop.organisation_id, user=user, role=Role.FACILITATOR
+        ).exists():
+            raise ValidationError("A co-facilitator must be a facilitator of this organisation.")
+        workshop.co_facilitators.add(user)
+    else:
+        workshop.co_facilitators.remove(user)
+    workshop_touch(workshop)
+
+
+@transaction.atomic
+def step_move(*, workshop: Workshop, to: int, actor: Actor) -> Workshop:
+    """Move the workshop to step ``to`` (forward or back)."""
+    ensure(actor, "facilitate", workshop)
+    workshop_lock(workshop)
+    if to not in Step.values:
+        raise ValidationError("There is no such step.")
+    if to == Step.REVIEW and not workshop.previous_id:
+        raise ValidationError("Only a reassessment starts with a review of previous actions.")
+    if to <= Step.ASSESS and workshop.is_revealed:
+        raise ValidationError(
+            "The ratings have been revealed, so the individual assessment cannot be reopened."
+        )
+    if to > Step.ASSESS and workshop.step <= Step.ASSESS and not workshop.is_revealed:
+        # Moving on from step 2 closes it; the reveal is the facilitator's next act.
+        workshop.assessment_closed_at = workshop.assessment_closed_at or timezone.now()
+    if to == Step.ASSESS:
+        workshop.assessment_closed_at = None
+    if to > Step.CONSENSUS and not workshop.is_revealed:
+        raise ValidationError("Reveal the ratings before moving past the consensus step.")
+    if to > Step.TARGET:
+        missing = [
+            o.barrier.name
+            for o in workshop_outcome(workshop)
+            if not (o.consensus and o.target)
+            or (o.needs_reason and not o.target.fewer_actions_reason)
+        ]
+        if missing:
+            raise ValidationError(
+                "Before the reassessment date, record a consensus, a target and three key "
+                f"actions (or the reason for fewer) for: {', '.join(missing)}."
+            )
+    workshop.step = to
+    if to != Step.ASSESS:
+        workshop.timebox_ends_at = None
+    workshop.save(update_fields=["step", "assessment_closed_at", "timebox_ends_at"])
+    workshop_touch(workshop)
+    return workshop
+
+
+@transaction.atomic
+def timebox_set(*, workshop: Workshop, minutes: int | None, actor: Actor) -> None:
+    ensure(actor, "facilitate", workshop)
+    ensure_step(workshop, Step.ASSESS)
+    if minutes is not None and not 1 <= minutes <= TIMEBOX_MAX_MINUTES:
+        raise ValidationError(f"Give between 1 and {TIMEBOX_MAX_MINUTES} minutes.")
+    workshop.timebox_ends_at = (
+        timezone.now() + datetime.timedelta(minutes=minutes) if minutes else None
+    )
+    workshop.save(update_fields=["timebox_ends_at"])
+    workshop_touch(workshop)

@@ -1,0 +1,171 @@
+"""Setting up and running a workshop: create it, show it, move its steps, the timebox, who
+facilitates and who takes part."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments.forms.workshops import PersonForm, TimeboxForm, WorkshopForm
+from assessments.pages import workshop_page
+from assessments.selectors.workshops import participants_of
+from assessments.services import setup as services
+from assessments.views.fetch import actor_in, back, errors_of, workshop_get
+from model_content.selectors import model_version_current
+from organisations.access import OrganisationRequest, organisation_view
+from organisations.rules import ensure
+
+
+def refused(request: OrganisationRequest, workshop, e: ValidationError) -> HttpResponse:
+    """A rule of the workshop said no: say why on the workshop page, change nothing."""
+    messages.error(request, errors_of(e))
+    return workshop_page(request, workshop, status=400)
+
+
+@organisation_view
+def workshop_create(request: OrganisationRequest) -> HttpResponse:
+    # The form itself is the facilitators' (the service checks again on creating).
+    ensure(request.actor, "create_workshops", request.organisation)
+    barriers = list(model_version_current(organisation=request.organisation).barriers.all())
+    form = WorkshopForm(
+        request.POST or None,
+        organisation=request.organisation,
+        barriers=barriers,
+        initial={
+            "title": "Management team workshop",
+            "date": timezone.localdate(),
+            "barriers": [b.slug for b in barriers],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            workshop = services.workshop_create(
+                organisation=request.organisation,
+                actor=request.actor,
+                title=form.cleaned_data["title"],
+                date=form.cleaned_data["date"],
+                barrier_slugs=form.cleaned_data["barriers"],
+                participants=list(form.cleaned_data["participants"]),
+                anonymous=form.cleaned_data["anonymous"],
+            )
+        except ValidationError as e:
+            form.add_error(None, errors_of(e))
+        else:
+            messages.success(request, "Workshop set up. Step 1: explain the model.")
+            return back(request, workshop)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workshops/create.html", {"form": form}, status=status)
+
+
+@organisation_view
+@require_GET
+def workshop_detail(request: OrganisationRequest, code) -> HttpResponse:
+    return workshop_page(request, workshop_get(request, code))
+
+
+@organisation_view
+@require_POST
+def step_move(request: OrganisationRequest, code) -> HttpResponse:
+    workshop = workshop_get(request, code)
+    try:
+        to = int(request.POST.get("step", ""))
+    except ValueError:
+        messages.error(request, "Choose a step.")
+        return workshop_page(request, workshop, status=400)
+    try:
+        services.step_move(workshop=workshop, to=to, actor=actor_in(request, workshop))
+    except ValidationError as e:
+        return refused(request, workshop, e)
+    return back(request, workshop)
+
+
+@organisation_view
+@require_POST
+def timebox_set(request: OrganisationRequest, code) -> HttpResponse:
+    workshop = workshop_get(request, code)
+    form = TimeboxForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a number of minutes between 1 and 180.")
+        return workshop_page(request, workshop, status=400)
+    try:
+        services.timebox_set(
+            workshop=workshop,
+            minutes=form.cleaned_data["minutes"],
+            actor=actor_in(request, workshop),
+        )
+    except ValidationError as e:
+        return refused(request, workshop, e)
+    return back(request, workshop)
+
+
+@organisation_view
+@require_POST
+def facilitators_change(request: OrganisationRequest, code) -> HttpResponse:
+    workshop = workshop_get(request, code)
+    form = PersonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a facilitator.")
+        return workshop_page(request, workshop, status=400)
+    person = (
+        get_user_model()
+        .objects.filter(
+            email__iexact=form.cleaned_data["email"],
+            memberships__organisation=request.organisation,
+        )
+        .first()
+    )
+    if person is None:
+        raise Http404("No such person")
+    actor = actor_in(request, workshop)
+    change = request.POST.get("action")
+    try:
+        if change == "lead":
+            services.lead_hand_over(workshop=workshop, to=person, actor=actor)
+        elif change in ("add", "remove"):
+            services.co_facilitator_set(
+                workshop=workshop, user=person, add=change == "add", actor=actor
+            )
+        else:
+            messages.error(request, "Choose what to change.")
+            return workshop_page(request, workshop, status=400)
+    except ValidationError as e:
+        return refused(request, workshop, e)
+    return back(request, workshop)
+
+
+@organisation_view
+@require_POST
+def participant_add(request: OrganisationRequest, code) -> HttpResponse:
+    """Add a member of the organisation, or invite someone new by email, to this workshop."""
+    workshop = workshop_get(request, code)
+    actor = actor_in(request, workshop)
+    form = PersonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a valid email address.")
+        return workshop_page(request, workshop, status=400)
+    email = form.cleaned_data["email"].lower()
+    member = (
+        get_user_model()
+        .objects.filter(email__iexact=email, memberships__organisation=request.organisation)
+        .first()
+    )
+    try:
+        if member is not None:
+            current = [p.user for p in participants_of(workshop)]
+            services.participants_set(workshop=workshop, users=[*current, member], actor=actor)
+            messages.success(request, f"{member.get_full_name() or email} now takes part.")
+        else:
+            invitation, _token = services.participant_invite(
+                workshop=workshop, email=email, actor=actor
+            )
+            messages.success(
+                request, f"Invitation sent to {invitation.email}: they join when they accept."
+            )
+    except ValidationError as e:
+        return refused(request, workshop, e)
+    return back(request, workshop)

@@ -1,0 +1,82 @@
+"""Resolving the organisation of a request, once, before the view.
+
+Every URL under ``/o/<org>/`` names the organisation. ``organisation_view`` looks up the
+signed-in user's membership of it; someone who is not a member gets a 404, exactly as if the
+organisation did not exist, so that nothing leaks about another council's workshops. What a
+member may then do is for ``organisations.rules`` to say, inside the services.
+
+Objects are then fetched through ``request.organisation``, never by a bare primary key.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from organisations.models import Membership, Organisation
+from organisations.rules import Actor, organisation_actor
+
+
+class OrganisationRequest(HttpRequest):
+    organisation: Organisation
+    membership: Membership
+    actor: Actor
+
+
+def organisation_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Resolve ``org`` from the URL to the user's membership of it, or 404."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, org: str, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(_back_after_sign_in(request, org))
+        # All of the user's memberships (a handful at most) in one query: the one in the URL,
+        # and the navigation bar's list, which every page shows.
+        mine = memberships_of(request.user)
+        request.my_memberships = mine
+        membership = next((m for m in mine if m.organisation.slug == org), None)
+        if membership is None:
+            raise Http404("No such organisation")
+        request.organisation = membership.organisation
+        request.membership = membership
+        request.actor = organisation_actor(user=request.user, membership=membership)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _back_after_sign_in(request: HttpRequest, org: str) -> str:
+    """Where to come back to once signed in again.
+
+    A page: itself. A form sent after the session ended (a rating submitted at the end of a
+    long morning): its address answers only POST, so going back to it would be a 405. Come
+    back to the page the form was on instead, where the drafts saved as the person typed
+    are waiting; failing that, the organisation's page.
+    """
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return urlsplit(referer).path
+    return reverse("organisation_home", kwargs={"org": org})
+
+
+def memberships_of(user) -> list[Membership]:
+    """The user's memberships with their organisations, by organisation name."""
+    mine = list(user.memberships.select_related("organisation"))
+    for membership in mine:
+        membership.user = user
+    return mine
+
+
+def actor_for(*, organisation, user) -> Actor:
+    """``user`` as the rules see them in ``organisation``, read now (for commands, the demo
+    and tests; a request has ``request.actor``)."""
+    membership = Membership.objects.filter(organisation=organisation, user=user).first()
+    return organisation_actor(user=user, membership=membership)

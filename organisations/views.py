@@ -1,0 +1,168 @@
+"""Signing in, joining from an invitation, and the members page of an organisation."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from organisations import services
+from organisations.access import OrganisationRequest, organisation_view
+from organisations.forms import InvitationAcceptForm, InvitationForm, RoleForm
+from organisations.models import Membership, Role
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = list(request.user.memberships.select_related("organisation"))
+    if len(memberships) == 1:
+        return redirect("organisation_home", memberships[0].organisation.slug)
+    return render(request, "home.html", {"memberships": memberships})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Join an organisation from the emailed link: signed in, or by creating an account."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationInvalid as e:
+        return render(request, "invitations/invalid.html", {"reason": str(e)}, status=410)
+    user = request.user if request.user.is_authenticated else None
+    if user is not None and user.email.lower() != invitation.email:
+        return render(
+            request,
+            "invitations/invalid.html",
+            {
+                "reason": f"This invitation is for {invitation.email}, but you are signed in as "
+                f"{user.email}. Sign out and open the link again."
+            },
+            status=403,
+        )
+    form = None if user else InvitationAcceptForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        data = form.cleaned_data if form else {}
+        try:
+            invitation, user = services.invitation_accept(
+                token=token,
+                user=user,
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                password=data.get("password1", ""),
+            )
+        except services.InvitationInvalid as e:
+            return render(request, "invitations/invalid.html", {"reason": str(e)}, status=410)
+        if not request.user.is_authenticated:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome to {invitation.organisation.name}.")
+        return redirect("organisation_home", invitation.organisation.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "invitations/accept.html", {"invitation": invitation, "form": form}, status=status
+    )
+
+
+# ---------------------------------------------------------------- members
+
+
+def _members_page(request: OrganisationRequest, form: InvitationForm, status: int = 200):
+    memberships = request.organisation.memberships.select_related("user").order_by(
+        "role", "user__first_name", "user__email"
+    )
+    invitations = request.organisation.invitations.filter(
+        accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("invited_by")
+    return render(
+        request,
+        "organisations/members.html",
+        {"memberships": memberships, "invitations": invitations, "form": form, "roles": Role},
+        status=status,
+    )
+
+
+@organisation_view
+@require_safe
+def members(request: OrganisationRequest) -> HttpResponse:
+    return _members_page(request, InvitationForm())
+
+
+@organisation_view
+@require_POST
+def member_invite(request: OrganisationRequest) -> HttpResponse:
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation, _token = services.invitation_create(
+                organisation=request.organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                actor=request.actor,
+            )
+        except ValidationError as e:
+            for field, errors in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("members", request.organisation.slug)
+    return _members_page(request, form, status=400)
+
+
+def _membership(request: OrganisationRequest) -> Membership:
+    try:
+        return request.organisation.memberships.select_related("user").get(
+            user__email__iexact=request.POST.get("email", "")
+        )
+    except Membership.DoesNotExist as e:
+        raise Http404("No such member") from e
+
+
+@organisation_view
+@require_POST
+def member_role(request: OrganisationRequest) -> HttpResponse:
+    membership = _membership(request)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose facilitator, member or viewer.")
+        return redirect("members", request.organisation.slug)
+    try:
+        services.membership_change_role(
+            membership=membership, role=form.cleaned_data["role"], actor=request.actor
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request,
+            f"{membership.user.get_full_name()} is now a {membership.get_role_display().lower()}.",
+        )
+    return redirect("members", request.organisation.slug)
+
+
+@organisation_view
+@require_POST
+def member_remove(request: OrganisationRequest) -> HttpResponse:
+    membership = _membership(request)
+    try:
+        services.membership_remove(membership=membership, actor=request.actor)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request, f"{membership.user.get_full_name() or membership.user.email} was removed."
+        )
+    return redirect("members", request.organisation.slug)
+
+
+@organisation_view
+@require_POST
+def invitation_cancel(request: OrganisationRequest, invitation) -> HttpResponse:
+    found = request.organisation.invitations.filter(
+        code=invitation, accepted_at__isnull=True
+    ).first()
+    if found is None:
+        raise Http404("No such invitation")
+    services.invitation_revoke(invitation=found, actor=request.actor)
+    messages.success(request, f"The invitation to {found.email} was withdrawn.")
+    return redirect("members", request.organisation.slug)
