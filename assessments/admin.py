@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from assessments import models
+from assessments.services.workshop import workshop_touch
 
 
 @admin.register(models.Workshop)
@@ -12,5 +13,16 @@ class WorkshopAdmin(admin.ModelAdmin):
     readonly_fields = ("code", "revision", "revealed_at", "assessment_closed_at", "closed_at")
     exclude = ("barriers",)
 
+    def has_change_permission(self, request, obj=None):
+        # A closed workshop is a record: read-only here as everywhere else.
+        return super().has_change_permission(request, obj) and (obj is None or not obj.is_closed)
+
     def has_delete_permission(self, request, obj=None):
         return obj is None or obj.closed_at is None
+
+    def save_model(self, request, obj, form, change):
+        # Every open page, the live poll and the cached PDFs key on the revision: an edit
+        # here must move it as the services do (the admin's save is one transaction).
+        super().save_model(request, obj, form, change)
+        if change:
+            workshop_touch(obj)

@@ -32,3 +32,43 @@ def test_a_barrier_opens_with_its_stages_and_points(client, db):
     page = client.get(reverse("admin:model_content_barrier_change", args=[barrier.pk]))
     assert page.status_code == 200
     assert "Learning is starting to happen:" in page.content.decode()
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(UserFactory(email="root@example.org", is_staff=True, is_superuser=True))
+    return client
+
+
+def _change_form(workshop, **changes) -> dict:
+    data = {
+        "organisation": workshop.organisation_id,
+        "model_version": workshop.model_version_id,
+        "title": workshop.title,
+        "date": workshop.date.isoformat(),
+        "lead_facilitator": workshop.lead_facilitator_id,
+        "step": workshop.step,
+    }
+    return {**data, **changes}
+
+
+def test_an_admin_edit_of_a_workshop_moves_its_revision(admin_client, workshop):
+    before = workshop.revision
+    url = reverse("admin:assessments_workshop_change", args=[workshop.pk])
+    response = admin_client.post(url, _change_form(workshop, title="Renamed in the admin"))
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.title == "Renamed in the admin"
+    assert workshop.revision == before + 1  # open pages and cached PDFs see the change
+
+
+def test_a_closed_workshop_is_read_only_in_the_admin(admin_client, northshire, alice, team):
+    from tests.builders import workshop_completed
+
+    closed = workshop_completed(organisation=northshire, facilitator=alice, members=team)
+    url = reverse("admin:assessments_workshop_change", args=[closed.pk])
+    assert admin_client.get(url).status_code == 200  # it can still be read
+    response = admin_client.post(url, _change_form(closed, title="Rewritten history"))
+    assert response.status_code == 403
+    closed.refresh_from_db()
+    assert closed.title != "Rewritten history"

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from assessments.models import Step, Workshop
 from assessments.selectors.workshops import workshop_actor_for
 from assessments.services import setup
+from assessments.services.workshop import workshop_touch
 from tests.factories import WorkshopFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +21,7 @@ def timebox_ends_in(workshop, seconds: float) -> None:
     Workshop.objects.filter(pk=workshop.pk).update(
         timebox_ends_at=timezone.now() + datetime.timedelta(seconds=seconds)
     )
-    workshop.workshop_touch(workshop)
+    workshop_touch(workshop)
 
 
 def test_a_member_hears_one_minute_left_and_time_is_up(
