@@ -37,6 +37,7 @@ from django.contrib.auth import (  # noqa: E402
     HASH_SESSION_KEY,
     SESSION_KEY,
     get_user_model,
+    load_backend,
 )
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.cache import cache  # noqa: E402
@@ -92,11 +93,19 @@ def facilitator(org: Organisation, prefix: str):
     return user
 
 
+def session_backend() -> str:
+    """The backend a login records in the session: the first configured one that can load
+    the user back (the lockout backend before it only refuses), as Django's test client picks."""
+    return next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
+
+
 def signed_in(user) -> dict:
     """A session for ``user`` written straight to the store, as a login would leave it."""
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "assessments.auth.ModelBackend"
+    session[BACKEND_SESSION_KEY] = session_backend()
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     # The CSRF cookie holds the unmasked secret; the header may carry it as is.
