@@ -113,7 +113,11 @@ def version_copy(*, organisation, source: ModelVersion, by) -> ModelVersion:
     return version_create(organisation=organisation, by=by, content=content, based_on=source)
 
 
+@transaction.atomic
 def _content_write(version: ModelVersion, content: dict[str, Any]) -> None:
+    # Deleted and written afresh, never updated in place: rows renumbered one by one would meet
+    # an order another row still holds, which the unique constraints refuse. Atomic of its own
+    # (its callers are too) so that no caller can leave a version half written.
     version.barriers.all().delete()
     for order, b in enumerate(content["barriers"], start=1):
         barrier = Barrier.objects.create(
