@@ -3,7 +3,7 @@
 from django import forms
 
 from model_content.models import Stage
-from model_content.services import ITEM_MAX, ITEMS_MAX, LIMITS
+from model_content.version_file import ITEM_MAX, ITEMS_MAX, LIMITS
 
 
 def _lines(text: str) -> list[str]:

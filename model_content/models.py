@@ -83,8 +83,12 @@ class Barrier(models.Model):
 
     class Meta:
         ordering = ["version_id", "order"]
+        # Pages list a version's barriers by order: two with one order would come in either
+        # order from one page to the next.
         constraints = [
             models.UniqueConstraint(fields=["version", "slug"], name="one_slug_per_version"),
+            models.UniqueConstraint(fields=["version", "order"], name="one_order_per_version"),
+            models.CheckConstraint(condition=models.Q(order__gte=1), name="barrier_order_from_1"),
         ]
 
     def __str__(self) -> str:
@@ -113,6 +117,10 @@ class BarrierStage(models.Model):
         ordering = ["barrier_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["barrier", "stage"], name="one_cell_per_barrier_stage"),
+            # ``Stage.position`` and the wall chart's columns know these three only.
+            models.CheckConstraint(
+                condition=models.Q(stage__in=Stage.values), name="barrier_stage_is_a_stage"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,6 +142,15 @@ class Descriptor(models.Model):
 
     class Meta:
         ordering = ["barrier_stage_id", "order"]
+        # Listed by order, and named by (barrier, stage, order) in the organisation's export.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["barrier_stage", "order"], name="one_order_per_barrier_stage"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(order__gte=1), name="descriptor_order_from_1"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -146,6 +163,12 @@ class BreakthroughPoint(models.Model):
 
     class Meta:
         ordering = ["barrier_id", "order"]
+        # Listed by order, and an action's point travels in the organisation's export as its
+        # order, which the import reads as "no point" if it is 0.
+        constraints = [
+            models.UniqueConstraint(fields=["barrier", "order"], name="one_order_per_barrier"),
+            models.CheckConstraint(condition=models.Q(order__gte=1), name="point_order_from_1"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]

@@ -26,12 +26,8 @@ from model_content.models import (
     Stage,
 )
 from model_content.selectors import barriers_with_content
+from model_content.version_file import FORMAT, LIMITS, content_check
 from organisations.rules import Actor, ensure
-
-LIMITS = {"name": 100, "symptom": 200, "breakthrough_title": 200, "headline": 1000, "note": 1000}
-ITEM_MAX = 1000
-ITEMS_MAX = 40
-FORMAT = "breakthrough-model-version/1"
 
 
 def version_content(version: ModelVersion) -> dict[str, Any]:
@@ -65,53 +61,11 @@ def version_content(version: ModelVersion) -> dict[str, Any]:
 
 
 def content_validate(data: Any) -> dict[str, Any]:
-    """Strict: the shape of an exported version, the three stages for every barrier."""
-    if not isinstance(data, dict) or not isinstance(data.get("barriers"), list):
-        raise ValidationError("This is not a version of the breakthrough model.")
-    if not isinstance(data.get("title", ""), str) or len(data.get("title", "")) > 200:
-        raise ValidationError("The title must be text of at most 200 characters.")
-    if not 1 <= len(data["barriers"]) <= 12:
-        raise ValidationError("A version has between 1 and 12 barriers.")
-    slugs = set()
-    for i, b in enumerate(data["barriers"], start=1):
-        where = f"Barrier {i}"
-        if not isinstance(b, dict):
-            raise ValidationError(f"{where} is not an object.")
-        slug = b.get("slug")
-        if not isinstance(slug, str) or not slug or len(slug) > 60 or slug in slugs:
-            raise ValidationError(f"{where} needs a unique slug.")
-        slugs.add(slug)
-        for key in ("name", "symptom"):
-            _text(b.get(key), f"{where}: {key}", LIMITS[key], required=True)
-        stages = b.get("stages")
-        if not isinstance(stages, dict) or set(stages) != set(Stage.values):
-            raise ValidationError(
-                f"{where} must have exactly the stages {', '.join(Stage.values)}."
-            )
-        for stage, cell in stages.items():
-            if not isinstance(cell, dict):
-                raise ValidationError(f"{where}, {stage}: not an object.")
-            _text(cell.get("headline"), f"{where}, {stage}: headline", LIMITS["headline"], True)
-            _text(cell.get("note", ""), f"{where}, {stage}: note", LIMITS["note"], False)
-            _items(cell.get("descriptors"), f"{where}, {stage}: descriptors")
-        bt = b.get("breakthrough")
-        if not isinstance(bt, dict):
-            raise ValidationError(f"{where} needs its breakthrough title and points.")
-        _text(bt.get("title"), f"{where}: breakthrough title", LIMITS["breakthrough_title"], True)
-        _items(bt.get("points"), f"{where}: breakthrough points")
+    """``data`` if it is a version in the shape of an export (``version_file.SCHEMA``), with
+    the three stages for every barrier and each slug once; a ``ValidationError`` listing the
+    first problems by path if not."""
+    content_check(data)
     return data
-
-
-def _text(value, where: str, limit: int, required: bool) -> None:
-    if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
-        raise ValidationError(f"{where} must be text of at most {limit} characters.")
-
-
-def _items(value, where: str) -> None:
-    if not isinstance(value, list) or len(value) > ITEMS_MAX:
-        raise ValidationError(f"{where} must be a list of at most {ITEMS_MAX} items.")
-    for item in value:
-        _text(item, where, ITEM_MAX, True)
 
 
 def _ensure_facilitator(organisation, by: Actor) -> None:
@@ -143,7 +97,7 @@ def version_create(*, organisation, by, content: dict[str, Any], based_on=None) 
         organisation=organisation,
         number=number,
         name=(content.get("title") or f"{organisation.name}'s breakthrough model")[:200],
-        source=content.get("source", "")[:2000],
+        source=content.get("source", ""),
         based_on=based_on,
     )
     _content_write(version, content)
@@ -154,11 +108,16 @@ def version_copy(*, organisation, source: ModelVersion, by) -> ModelVersion:
     if source.organisation_id not in (None, organisation.pk):
         raise PermissionDenied("That version belongs to another organisation.")
     content = version_content(source)
-    content["title"] = f"{organisation.name}: breakthrough model"
+    # An organisation's name may take all of a version's 200 characters.
+    content["title"] = f"{organisation.name}: breakthrough model"[: LIMITS["title"]]
     return version_create(organisation=organisation, by=by, content=content, based_on=source)
 
 
+@transaction.atomic
 def _content_write(version: ModelVersion, content: dict[str, Any]) -> None:
+    # Deleted and written afresh, never updated in place: rows renumbered one by one would meet
+    # an order another row still holds, which the unique constraints refuse. Atomic of its own
+    # (its callers are too) so that no caller can leave a version half written.
     version.barriers.all().delete()
     for order, b in enumerate(content["barriers"], start=1):
         barrier = Barrier.objects.create(
@@ -211,9 +170,8 @@ def version_publish(*, version: ModelVersion, organisation, by) -> None:
 
 
 def version_import(*, organisation, by, data: Any) -> ModelVersion:
-    """A version exported by another organisation, as a new draft here."""
-    if isinstance(data, dict) and data.get("format") not in (None, FORMAT):
-        raise ValidationError("This is not a version of the breakthrough model.")
+    """A version exported by another organisation, as a new draft here. ``data`` is what
+    ``version_file.version_file_read`` made of the upload; ``version_create`` checks it."""
     return version_create(organisation=organisation, by=by, content=data)
 
 

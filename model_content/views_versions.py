@@ -14,6 +14,7 @@ from model_content import services
 from model_content.forms import VersionForm, VersionImportForm
 from model_content.models import ModelVersion, Stage
 from model_content.selectors import barriers_with_content, model_version_original
+from model_content.version_file import version_file_read
 from organisations.access import OrganisationRequest, organisation_view
 from organisations.rules import ensure
 
@@ -145,14 +146,13 @@ def version_import(request: OrganisationRequest) -> HttpResponse:
     form = VersionImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            data = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
+            data = version_file_read(raw=form.cleaned_data["file"].read())
             version = services.version_import(
                 organisation=request.organisation, by=request.actor, data=data
             )
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            form.add_error("file", "This file is not JSON exported from Breakthrough.")
         except ValidationError as e:
-            form.add_error("file", " ".join(e.messages))
+            # One line under the file for each problem found, with where it is in the file.
+            form.add_error("file", e.messages)
         else:
             messages.success(request, "Imported as a new draft: check it, then publish it.")
             return redirect("version_detail", request.organisation.slug, version.code)

@@ -173,3 +173,30 @@ def test_a_malformed_import_is_refused_with_a_400(client_for, mallory, payload):
     response = client_for(mallory).post(vurl("version_import", org="southshire"), {"file": upload})
     assert response.status_code == 400
     assert not ModelVersion.objects.filter(organisation__slug="southshire").exists()
+
+
+def test_reordering_descriptors_and_points_keeps_one_order_each(client_for, alice, draft):
+    """Every descriptor and point moves: rows renumbered in place would meet an order another
+    still holds, which the database refuses (one order per cell and per barrier)."""
+    content = version_content(draft)["barriers"][0]
+    descriptors = content["stages"]["consolidating"]["descriptors"]
+    points = content["breakthrough"]["points"]
+    response = client_for(alice).post(
+        vurl("version_edit", draft),
+        edit_data(
+            draft,
+            **{
+                "leadership__consolidating__descriptors": "\n".join(reversed(descriptors)),
+                "leadership__points": "\n".join([points[-1], *points[:-1]]),
+            },
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    leadership = draft.barriers.get(slug="leadership")
+    cell = leadership.stages.get(stage="consolidating")
+    assert list(cell.descriptors.values_list("order", "text")) == list(
+        enumerate(reversed(descriptors), start=1)
+    )
+    assert list(leadership.points.values_list("order", "text")) == list(
+        enumerate([points[-1], *points[:-1]], start=1)
+    )
