@@ -30,6 +30,7 @@ from assessments.forms.workshops import (
 )
 from assessments.kept import kept_for_revision
 from assessments.models import ActionStatus, Step, Workshop
+from assessments.selectors import outcome as outcome_selectors
 from assessments.selectors import workshops as selectors
 from organisations.access import OrganisationRequest
 from organisations.models import Role
@@ -74,7 +75,7 @@ def workshop_page(
     )
     step = workshop.step
     if step == Step.REVIEW:
-        context["previous_actions"] = selectors.previous_actions(workshop)
+        context["previous_actions"] = outcome_selectors.previous_actions(workshop)
     if step == Step.ASSESS and role.participant is not None:
         own = selectors.ratings_own(participant=role.participant)
         drafts = selectors.drafts_own(participant=role.participant)
@@ -155,7 +156,7 @@ def _with_csrf_token(html: str, request) -> SafeString:
 def _outcome_context(request, workshop: Workshop, bound: dict) -> dict:
     barriers = selectors.workshop_barriers(workshop)
     spreads = selectors.ratings_revealed(workshop, barriers)
-    outcomes = {o.barrier.pk: o for o in selectors.workshop_outcome(workshop, barriers)}
+    outcomes = {o.barrier.pk: o for o in outcome_selectors.workshop_outcome(workshop, barriers)}
     challenge_url = _rating_url_maker(request, workshop, "challenge_add")
     rows = []
     for b in barriers:

@@ -66,6 +66,8 @@ def original_load(models: dict[str, Any], data: dict[str, Any] | None = None):
 
 
 def real_models() -> dict[str, Any]:
+    # Imported when called: the data migration imports this module and must work on the
+    # historical models it is given, never load the real ones.
     from model_content import models
 
     return {

@@ -1,6 +1,7 @@
 """The builders used by the wall chart, state and PDF tests produce what they promise."""
 
-from assessments.selectors.workshops import ratings_revealed, workshop_outcome
+from assessments.selectors.outcome import workshop_outcome
+from assessments.selectors.workshops import ratings_revealed
 from tests.builders import series_of_two
 
 

@@ -11,7 +11,8 @@ from assessments.charts import (
     outcome_rows,
     spread_rows,
 )
-from assessments.selectors.workshops import ratings_revealed, workshop_outcome
+from assessments.selectors.outcome import workshop_outcome
+from assessments.selectors.workshops import ratings_revealed
 from model_content.models import Stage
 from tests.builders import series_of_two, workshop_rated
 

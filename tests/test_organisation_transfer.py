@@ -5,8 +5,9 @@ import json
 import pytest
 from django.core.management import call_command
 
+from assessments.services.export import organisation_export
 from assessments.services.tracker import action_status_set
-from assessments.services.transfer import TransferError, organisation_export, organisation_import
+from assessments.services.transfer import TransferError, organisation_import
 from model_content.loader import original_load, real_models
 from organisations.access import actor_for
 from organisations.models import Organisation

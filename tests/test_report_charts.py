@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from assessments import charts
 from assessments.pdf import charts as pdf_charts
 from assessments.pdf import render as pdf_render
-from assessments.selectors import workshops as selectors
+from assessments.selectors import outcome as outcome_selectors
 from tests.builders import series_of_two
 
 
@@ -24,7 +24,7 @@ def series(northshire, alice, team):
 
 
 def test_the_consensus_against_target_figure_exports_as_real_svg(series, alice):
-    outcomes = selectors.workshop_outcome(series)
+    outcomes = outcome_selectors.workshop_outcome(series)
     fig = charts.figure_consensus_target(charts.outcome_rows(outcomes))
 
     svg = pdf_charts.figure_svg(fig, width=900)

@@ -25,6 +25,7 @@ from assessments import charts
 from assessments.models import Workshop
 from assessments.pdf.cache import cached_pdf
 from assessments.pdf.charts import figure_svg
+from assessments.selectors import outcome as outcome_selectors
 from assessments.selectors import workshops as selectors
 from model_content.models import Stage
 
@@ -76,7 +77,7 @@ def document_context(workshop: Workshop, *, with_charts: bool) -> dict:
     barriers = selectors.workshop_barriers(workshop)
     participants = selectors.participants_of(workshop)
     spreads = selectors.ratings_revealed(workshop, barriers)
-    outcomes = selectors.workshop_outcome(workshop, barriers)
+    outcomes = outcome_selectors.workshop_outcome(workshop, barriers)
     progress = {p.barrier.pk: p for p in selectors.workshop_progress(workshop, barriers)}
     sections = []
     for barrier, outcome in zip(barriers, outcomes, strict=True):
@@ -136,7 +137,7 @@ def document_context(workshop: Workshop, *, with_charts: bool) -> dict:
         "sections": sections,
         "stages": Stage.choices,
         "previous": workshop.previous,
-        "previous_actions": selectors.previous_actions(workshop),
+        "previous_actions": outcome_selectors.previous_actions(workshop),
         "figures": figures,
     }
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.db.models import Count, Q
 
 from assessments.models import OPEN_STATUSES, ActionStatus, Consensus, Target, Workshop
+from model_content.models import Barrier
 
 
 def series_of(*, organisation) -> dict:
@@ -30,8 +31,6 @@ def series_of(*, organisation) -> dict:
     # Barrier names from the newest version any workshop used; the slug is the identity.
     names: dict[str, str] = {}
     orders: dict[str, int] = {}
-    from model_content.models import Barrier
-
     for b in Barrier.objects.filter(workshops__organisation=organisation).order_by(
         "version__number", "version__organisation_id"
     ):

@@ -14,21 +14,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q
-from django.utils import timezone
+from django.db.models import Count, Prefetch
 from django.utils.crypto import salted_hmac
 
 from assessments.models import (
-    OPEN_STATUSES,
-    Action,
-    ActionStatus,
     Challenge,
-    Consensus,
     Participant,
     Rating,
     RatingDraft,
     Step,
-    Target,
     Workshop,
 )
 from model_content.models import Barrier, BarrierStage, Stage
@@ -324,132 +318,6 @@ def ratings_revealed(
             barrier=barrier, counts={s: counts.get(s, 0) for s in Stage.values}, ratings=views
         )
     return spreads
-
-
-# ---------------------------------------------------------------- the outcome
-
-
-@dataclass
-class BarrierOutcome:
-    barrier: Barrier
-    consensus: Consensus | None
-    target: Target | None
-    actions: list[Action]
-    previous_consensus: Consensus | None = None
-    previous_target: Target | None = None
-
-    @property
-    def action_count(self) -> int:
-        return len(self.actions)
-
-    @property
-    def needs_reason(self) -> bool:
-        """Fewer than three key actions needs a reason recorded (para 70d)."""
-        return self.action_count < 3
-
-
-def workshop_outcome(
-    workshop: Workshop, barriers: list[Barrier] | None = None
-) -> list[BarrierOutcome]:
-    """Consensus, target and actions per barrier, with the previous workshop's for comparison.
-
-    Matching with the previous workshop is by barrier slug: the two may have
-    used different versions of the model.
-    """
-    barriers = barriers if barriers is not None else list(workshop.barriers.order_by("order"))
-    consensuses = {
-        c.barrier_id: c
-        for c in Consensus.objects.filter(workshop=workshop).select_related("recorded_by")
-    }
-    targets = {t.barrier_id: t for t in Target.objects.filter(workshop=workshop)}
-    actions: dict[int, list[Action]] = defaultdict(list)
-    for a in Action.objects.filter(workshop=workshop).select_related(
-        "responsible", "accountable", "breakthrough_point"
-    ):
-        actions[a.barrier_id].append(a)
-    previous_consensus: dict[str, Consensus] = {}
-    previous_target: dict[str, Target] = {}
-    if workshop.previous_id:
-        previous_consensus = {
-            c.barrier.slug: c
-            for c in Consensus.objects.filter(workshop_id=workshop.previous_id).select_related(
-                "barrier"
-            )
-        }
-        previous_target = {
-            t.barrier.slug: t
-            for t in Target.objects.filter(workshop_id=workshop.previous_id).select_related(
-                "barrier"
-            )
-        }
-    return [
-        BarrierOutcome(
-            barrier=b,
-            consensus=consensuses.get(b.pk),
-            target=targets.get(b.pk),
-            actions=actions.get(b.pk, []),
-            previous_consensus=previous_consensus.get(b.slug),
-            previous_target=previous_target.get(b.slug),
-        )
-        for b in barriers
-    ]
-
-
-def previous_actions(workshop: Workshop) -> list[Action]:
-    """The previous workshop's actions with this workshop's review of each (step 0)."""
-    if not workshop.previous_id:
-        return []
-    actions = list(
-        Action.objects.filter(workshop_id=workshop.previous_id)
-        .select_related("barrier", "responsible", "accountable")
-        .order_by("barrier__order", "created_at")
-    )
-    reviews = {r.action_id: r for r in workshop.reviews.all()}
-    for a in actions:
-        a.review = reviews.get(a.pk)
-    return actions
-
-
-def _tracker_rows(actions) -> list[Action]:
-    today = timezone.localdate()
-    rows = list(
-        actions.select_related(
-            "workshop", "barrier", "responsible", "accountable", "status_updated_by"
-        )
-    )
-    for a in rows:
-        a.is_overdue = a.is_open and a.due_on < today
-    return rows
-
-
-def open_actions(*, organisation, of=None) -> list[Action]:
-    """The organisation's action tracker: open actions, overdue first, then by due date;
-    only those ``of`` a person (responsible or accountable) if given."""
-    actions = Action.objects.filter(workshop__organisation=organisation, status__in=OPEN_STATUSES)
-    if of is not None:
-        actions = actions.filter(Q(responsible=of) | Q(accountable=of))
-    return _tracker_rows(actions.order_by("due_on", "created_at"))
-
-
-def closed_actions(*, organisation) -> list[Action]:
-    """Done or dropped, the latest news first: what a board asks has been achieved."""
-    actions = Action.objects.filter(workshop__organisation=organisation).exclude(
-        status__in=OPEN_STATUSES
-    )
-    return _tracker_rows(
-        actions.order_by(F("status_updated_at").desc(nulls_last=True), "-due_on", "created_at")
-    )
-
-
-def action_counts(*, organisation) -> dict[str, int]:
-    """How many of the organisation's key actions stand where, in one query: a count of
-    actions, not a score (para 64)."""
-    by_status = {status: Count("pk", filter=Q(status=status)) for status, _ in ActionStatus.choices}
-    return Action.objects.filter(workshop__organisation=organisation).aggregate(
-        total=Count("pk"),
-        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=timezone.localdate())),
-        **by_status,
-    )
 
 
 def workshops_of(*, organisation) -> list[Workshop]:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Participant, Step, Workshop, WorkshopInvitation
-from assessments.selectors.workshops import workshop_outcome
+from assessments.selectors.outcome import workshop_outcome
 from assessments.services.workshop import (
     ensure_step,
     history_record,

@@ -24,12 +24,13 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_GET
 
 from assessments import charts
 from assessments.kept import kept_for_revision
 from assessments.models import Step, Workshop
 from assessments.selectors import workshops as selectors
+from assessments.selectors.outcome import workshop_outcome
 from assessments.views.fetch import actor_in, workshop_get
 from model_content.models import Stage
 from organisations.access import OrganisationRequest, organisation_view
@@ -108,7 +109,7 @@ def wallchart_context(request: OrganisationRequest, workshop: Workshop) -> dict:
     barriers = selectors.workshop_barriers(workshop)
     progress = {p.barrier.pk: p for p in selectors.workshop_progress(workshop, barriers)}
     spreads = selectors.ratings_revealed(workshop, barriers, with_challenges=False)
-    outcomes = {o.barrier.pk: o for o in selectors.workshop_outcome(workshop, barriers)}
+    outcomes = {o.barrier.pk: o for o in workshop_outcome(workshop, barriers)}
     rows = []
     for barrier in barriers:
         outcome = outcomes[barrier.pk]
@@ -231,19 +232,22 @@ def workshop_state(request: HttpRequest, org: str, code) -> HttpResponse:
     return _workshop_state(request, org=org, code=code)
 
 
+def _state_etag(request: OrganisationRequest, code) -> str:
+    """The state's ETag for Django's ``condition``: the workshop (fetched through the
+    organisation, kept on the request for the view), the person and the regions asked for."""
+    request.workshop = workshop = workshop_get(request, code)
+    _remember(request, request.organisation.slug, code, workshop)
+    return _etag(workshop.revision, request.user.pk, _regions_param(request))
+
+
 @organisation_view
 @require_GET
+@condition(etag_func=_state_etag)
 def _workshop_state(request: OrganisationRequest, code) -> HttpResponse:
     asked = [r for r in _regions_param(request).split(",") if r]
     if any(r not in REGIONS for r in asked):
         return HttpResponseBadRequest(f"Unknown region. Known: {', '.join(REGIONS)}.")
-    workshop = workshop_get(request, code)
-    _remember(request, request.organisation.slug, code, workshop)
-    etag = _etag(workshop.revision, request.user.pk, _regions_param(request))
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if request.headers.get("If-None-Match") == etag:
-        return HttpResponseNotModified(headers=headers)
-
+    workshop = request.workshop
     regions = {}
     if "stepper" in asked or "progress" in asked:
         role = actor_in(request, workshop)
@@ -262,5 +266,5 @@ def _workshop_state(request: OrganisationRequest, code) -> HttpResponse:
             "step_url": _workshop_url(request, workshop),
             "regions": regions,
         },
-        headers=headers,
+        headers={"Cache-Control": "private, no-cache"},
     )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from assessments.forms.workshops import ActionStatusForm
-from assessments.selectors import workshops as selectors
+from assessments.selectors import tracker as selectors
 from assessments.services import tracker as services
 from assessments.views.fetch import action_get
 from organisations.access import OrganisationRequest, organisation_view

@@ -3,7 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.services.transfer import organisation_export
+from assessments.services.export import organisation_export
 from organisations.models import Organisation
 
 

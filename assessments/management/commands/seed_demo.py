@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from assessments.demo import demo_workshops
 from organisations.models import Membership, Organisation, Role
 
 PASSWORD = "breakthrough-demo"  # noqa: S105 (demo data only, printed for the user)
@@ -44,7 +45,6 @@ def seed_demo_people(organisation: Organisation) -> dict[str, list]:
 
 def seed_demo_workshops(organisation, facilitator, members) -> None:
     """A closed workshop and its follow-up in progress (see assessments.demo)."""
-    from assessments.demo import demo_workshops
 
     demo_workshops(organisation=organisation, facilitator=facilitator, members=members)
 
