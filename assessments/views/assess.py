@@ -26,6 +26,15 @@ from organisations.access import OrganisationRequest, organisation_view
 from organisations.rules import can
 
 
+def _typed(request) -> dict:
+    """What the person typed into a rating form, for their draft, whatever it holds."""
+    return {
+        "stage": request.POST.get("stage", ""),
+        "evidence": request.POST.get("evidence", ""),
+        "descriptor_ids": request.POST.getlist("descriptors"),
+    }
+
+
 @organisation_view
 @require_POST
 def rating_draft(request: OrganisationRequest, code, barrier: str) -> HttpResponse:
@@ -36,10 +45,8 @@ def rating_draft(request: OrganisationRequest, code, barrier: str) -> HttpRespon
         services.draft_save(
             workshop=workshop,
             barrier=the_barrier,
-            stage=request.POST.get("stage", ""),
-            evidence=request.POST.get("evidence", ""),
-            descriptor_ids=request.POST.getlist("descriptors"),
             actor=actor_in(request, workshop),
+            **_typed(request),
         )
     except ValidationError as e:
         return JsonResponse({"saved": False, "error": errors_of(e)}, status=400)
@@ -62,12 +69,7 @@ def rating_submit(request: OrganisationRequest, code, barrier: str) -> HttpRespo
         if on_behalf_of is None and can(actor, "rate", workshop):
             # Whatever was refused, what they typed is kept (a success needs no draft).
             services.draft_save(
-                workshop=workshop,
-                barrier=the_barrier,
-                stage=request.POST.get("stage", ""),
-                evidence=request.POST.get("evidence", ""),
-                descriptor_ids=request.POST.getlist("descriptors"),
-                actor=actor,
+                workshop=workshop, barrier=the_barrier, actor=actor, **_typed(request)
             )
         return workshop_page(request, workshop, bound={("rating", barrier): form}, status=status)
 
