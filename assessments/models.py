@@ -9,6 +9,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.crypto import get_random_string
 
 from model_content.models import Barrier, BreakthroughPoint, Descriptor, ModelVersion, Stage
 from organisations.models import Invitation, Organisation, person_name
@@ -32,8 +34,22 @@ class Step(models.IntegerChoices):
     REASSESS = 5, "Reassessment date"
 
 
+# A short address people can type from the projector: no 0/O or 1/I to confuse.
+JOIN_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+JOIN_LENGTH = 8
+
+
+def join_code_new() -> str:
+    return get_random_string(JOIN_LENGTH, JOIN_ALPHABET)
+
+
 class Workshop(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # /j/<join_code>/: the short address and QR code on the facilitator's screen. It names
+    # the workshop only to its organisation's members (anyone else gets a 404).
+    join_code = models.CharField(
+        max_length=JOIN_LENGTH, default=join_code_new, unique=True, editable=False
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="workshops"
     )
@@ -45,6 +61,10 @@ class Workshop(models.Model):
     barriers = models.ManyToManyField(Barrier, related_name="workshops")
     anonymous = models.BooleanField(
         default=False, help_text="Show individual ratings without names once revealed."
+    )
+    auto_reveal = models.BooleanField(
+        default=False,
+        help_text="Reveal the ratings the moment everyone has rated every barrier.",
     )
     lead_facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_workshops"
@@ -93,6 +113,11 @@ class Workshop(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+    @property
+    def join_url(self) -> str:
+        """The short address shown on the projector, whole, as a phone would type it."""
+        return settings.SITE_URL + reverse("workshop_join", kwargs={"join_code": self.join_code})
 
     @property
     def is_revealed(self) -> bool:

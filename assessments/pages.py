@@ -27,6 +27,7 @@ from assessments.forms.workshops import (
     ReassessForm,
     TargetForm,
     TimeboxForm,
+    WorkshopDetailsForm,
 )
 from assessments.kept import kept_for_revision
 from assessments.models import ActionStatus, Step, Workshop
@@ -96,6 +97,10 @@ def workshop_page(
             }
         )
     context["timebox_form"] = TimeboxForm()
+    if not workshop.is_closed:
+        context["details_form"] = bound.get("details") or WorkshopDetailsForm(
+            initial={"title": workshop.title, "date": workshop.date}, auto_id="details-%s"
+        )
     context["action_statuses"] = ActionStatus.choices
     first = Step.REVIEW if workshop.previous_id else Step.EXPLAIN
     back = workshop.step - 1

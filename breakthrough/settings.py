@@ -160,6 +160,8 @@ AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out address is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Magic links (django-sesame): a one-time sign-in link by email instead of a password.
+    "sesame.backends.ModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -214,6 +216,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Breakthrough <breakthrough@l
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
+
+# A sign-in link works once (signing in changes what its token was made from) and only for
+# a few minutes; asking for one is throttled per address and per account.
+SESAME_MAX_AGE = 60 * env_int("MAGIC_LINK_MINUTES", 15)
+SESAME_ONE_TIME = True
+MAGIC_LINKS_PER_ACCOUNT = 3  # in MAGIC_LINK_WINDOW seconds
+MAGIC_LINKS_PER_ADDRESS = 10
+MAGIC_LINK_WINDOW = 15 * 60
 
 # Sessions live in the database: any app server behind a load balancer can
 # serve any request, with no sticky sessions. Django's database sessions, read

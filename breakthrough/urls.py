@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from assessments.views.health import healthz
+from assessments.views.join import workshop_join
 from organisations.urls import organisation_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("j/<str:join_code>/", workshop_join, name="workshop_join"),
     path("", include("organisations.urls")),
     path("model/", include("model_content.urls")),
     path("o/<slug:org>/", include("assessments.urls.organisations")),

@@ -7,6 +7,12 @@ from django.core.exceptions import ValidationError
 from organisations.models import Role
 
 
+def refusal_onto(form: forms.Form, e: ValidationError) -> None:
+    """A service's refusal shown on the form: beside the field it names, else above it."""
+    for field, errors in e.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 class EmailAuthenticationForm(AuthenticationForm):
     """Sign in with an email address: it is the username of every account here."""
 
@@ -66,3 +72,12 @@ class InvitationAcceptForm(forms.Form):
             except ValidationError as e:
                 self.add_error("password1", e)
         return data
+
+
+class SignInLinkForm(forms.Form):
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)

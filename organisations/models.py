@@ -83,5 +83,17 @@ class Invitation(models.Model):
         return f"{self.email} to {self.organisation}"
 
 
+class SignInLinkRequest(models.Model):
+    """One request for a sign-in link by email: counted per account and per address to
+    throttle them, whether or not the email belongs to anyone (nothing else is stored)."""
+
+    email = models.EmailField(db_index=True)
+    address = models.GenericIPAddressField(null=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"
+
+
 def person_name(user) -> str:
     return user.get_full_name() or user.email

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,8 +23,9 @@ from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from sesame.utils import get_query_string as sesame_query_string
 
-from organisations.models import Invitation, Membership, Role
+from organisations.models import Invitation, Membership, Role, SignInLinkRequest
 from organisations.rules import Actor, ensure
 
 # Sent inside the accepting transaction, with ``invitation`` and ``user``.
@@ -163,3 +165,40 @@ def membership_remove(*, membership: Membership, actor: Actor) -> None:
     ensure(actor, "change_members", membership.organisation)
     _ensure_a_facilitator_stays(membership)
     membership.delete()
+
+
+# ---------------------------------------------------------------- sign-in links
+
+
+def sign_in_link_send(*, email: str, address: str | None, next_path: str = "") -> None:
+    """Email a one-time sign-in link to ``email`` if it is a member's, unless it or this
+    address asked too often lately. The caller answers the same whatever happened, so that
+    the form tells nobody which emails have accounts."""
+    email = (email or "").strip().lower()
+    since = timezone.now() - timedelta(seconds=settings.MAGIC_LINK_WINDOW)
+    recent = SignInLinkRequest.objects.filter(at__gte=since)
+    too_many = recent.filter(email=email).count() >= settings.MAGIC_LINKS_PER_ACCOUNT or (
+        address and recent.filter(address=address).count() >= settings.MAGIC_LINKS_PER_ADDRESS
+    )
+    SignInLinkRequest.objects.create(email=email, address=address)
+    if too_many:
+        return
+    user = (
+        get_user_model()
+        .objects.filter(email__iexact=email, is_active=True, memberships__isnull=False)
+        .first()
+    )
+    if user is None:
+        return
+    link = settings.SITE_URL + reverse("sign_in_link_use") + sesame_query_string(user)
+    if next_path:
+        link += "&" + urlencode({"next": next_path})
+    send_mail(
+        subject="Your sign-in link for Breakthrough",
+        message=render_to_string(
+            "registration/sign_in_link_email.txt",
+            {"user": user, "link": link, "minutes": settings.SESAME_MAX_AGE // 60},
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )

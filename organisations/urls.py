@@ -36,6 +36,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("accounts/sign-in-link/", views.sign_in_link_request, name="sign_in_link_request"),
+    path("accounts/sign-in-link/use/", views.sign_in_link_use, name="sign_in_link_use"),
 ]
 
 # Under /o/<org>/: who is in the organisation.

@@ -1,17 +1,25 @@
 """Signing in, joining from an invitation, and the members page of an organisation."""
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from organisations import services
 from organisations.access import OrganisationRequest, organisation_view
-from organisations.forms import InvitationAcceptForm, InvitationForm, RoleForm
+from organisations.forms import (
+    InvitationAcceptForm,
+    InvitationForm,
+    RoleForm,
+    SignInLinkForm,
+    refusal_onto,
+)
 from organisations.models import Membership, Role
 
 
@@ -101,8 +109,7 @@ def member_invite(request: OrganisationRequest) -> HttpResponse:
                 actor=request.actor,
             )
         except ValidationError as e:
-            for field, errors in e.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            refusal_onto(form, e)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("members", request.organisation.slug)
@@ -166,3 +173,51 @@ def invitation_cancel(request: OrganisationRequest, invitation) -> HttpResponse:
     services.invitation_revoke(invitation=found, actor=request.actor)
     messages.success(request, f"The invitation to {found.email} was withdrawn.")
     return redirect("members", request.organisation.slug)
+
+
+# ---------------------------------------------------------------- sign-in links
+
+
+def _safe_next(request: HttpRequest, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_link_request(request: HttpRequest) -> HttpResponse:
+    """Ask for a one-time sign-in link by email: for a director who never set a password."""
+    form = SignInLinkForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    if request.method == "POST" and form.is_valid():
+        services.sign_in_link_send(
+            email=form.cleaned_data["email"],
+            address=get_client_ip_address(request),
+            next_path=_safe_next(request, form.cleaned_data["next"]),
+        )
+        # The same answer whether or not the email is a member's, and when throttled.
+        return render(
+            request, "registration/sign_in_link_sent.html", {"email": form.cleaned_data["email"]}
+        )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "registration/sign_in_link_request.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_link_use(request: HttpRequest) -> HttpResponse:
+    """The link from the email. Opening it signs nobody in (mail scanners open links); the
+    button on the page does, once."""
+    token = request.POST.get("sesame") or request.GET.get("sesame", "")
+    next_path = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    user = authenticate(request, sesame=token) if token else None
+    if user is None:
+        return render(request, "registration/sign_in_link_invalid.html", status=410)
+    if request.method == "POST":
+        login(request, user)  # moves the last sign-in, so the link works no more
+        return redirect(next_path or "home")
+    return render(
+        request,
+        "registration/sign_in_link_use.html",
+        {"person": user, "token": token, "next": next_path},
+    )

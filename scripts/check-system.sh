@@ -12,6 +12,8 @@ if [ "${1:-run}" = "test" ]; then
   # Browser tests and chart export drive Debian's Chromium; Playwright's driver needs libatomic.
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   ldconfig -p 2>/dev/null | grep -q 'libatomic.so.1' || need+=(libatomic1)
+  # The join QR code is read back from a screenshot (pyzbar).
+  ldconfig -p 2>/dev/null | grep -q 'libzbar.so.0' || need+=(libzbar0)
   # PDF tests turn pages into PNGs and text.
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
   # Evidence in any script renders in the PDFs: Devanagari and more, Chinese, emoji.

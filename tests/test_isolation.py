@@ -33,6 +33,9 @@ OUTSIDE_ORGANISATIONS = {
     "password_reset_complete": "public confirmation page",
     "invitation_accept": "token-protected: the unguessable single-use token is the scope",
     "healthz": "liveness for load balancers, no data",
+    "sign_in_link_request": "public: answers the same whether or not the email exists",
+    "sign_in_link_use": "token-protected (django-sesame): signed, single-use, minutes long",
+    "workshop_join": "signed-in only, and finds a workshop only in the person's organisations",
 }
 ADMIN_NAMESPACE = "admin"  # staff only; Django's own permission checks
 
@@ -143,3 +146,11 @@ def test_every_organisation_url_answers_404_to_another_organisations_people(
                 f"to a {role} of Southshire"
             )
     assert not missing, f"Give the isolation test a Northshire value for these kwargs: {missing}"
+
+
+def test_a_workshops_join_code_names_nothing_to_another_organisations_people(
+    client, workshop, mallory
+):
+    client.force_login(mallory)
+    response = client.get(reverse("workshop_join", kwargs={"join_code": workshop.join_code}))
+    assert response.status_code == 404

@@ -56,6 +56,14 @@ class WorkshopForm(forms.Form):
             "follow the names. Otherwise it shows its author's name (initials on the wall chart)."
         ),
     )
+    auto_reveal = forms.BooleanField(
+        required=False,
+        label="Reveal the ratings as soon as everyone has rated every barrier",
+        help_text=(
+            "Otherwise you reveal them yourself, when the room is ready (step 3). Either way, "
+            "nobody can rate after the reveal."
+        ),
+    )
 
     def __init__(self, *args, organisation, barriers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,6 +201,11 @@ class ActionStatusForm(forms.Form):
     note = forms.CharField(
         max_length=NOTE_MAX, required=False, widget=forms.TextInput(attrs={"maxlength": NOTE_MAX})
     )
+
+
+class WorkshopDetailsForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class ReassessForm(forms.Form):

@@ -103,7 +103,22 @@ def rating_submit(
     # of step 2 waits for it, finds the step closed, and is rolled back whole.
     workshop_touch(workshop)
     ensure_assessment_open(workshop)
+    if workshop.auto_reveal and _everyone_has_rated(workshop):
+        # The option set when the workshop was created: the last rating in opens step 3,
+        # and the history tells the facilitator why the step moved.
+        _reveal(
+            workshop,
+            by_id=workshop.lead_facilitator_id,
+            summary="Revealed automatically: everyone had rated every barrier.",
+        )
     return rating
+
+
+def _everyone_has_rated(workshop: Workshop) -> bool:
+    people = Participant.objects.filter(workshop=workshop).count()
+    barriers = workshop.barriers.count()
+    rated = Rating.objects.filter(participant__workshop=workshop).count()
+    return people > 0 and rated == people * barriers
 
 
 @transaction.atomic
@@ -115,13 +130,15 @@ def ratings_reveal(*, workshop: Workshop, actor: Actor) -> None:
         raise ValidationError("Ratings are revealed after the individual assessment.")
     if workshop.is_revealed:
         return
+    _reveal(workshop, by_id=actor.user.pk, summary="Revealed the ratings.")
+
+
+def _reveal(workshop: Workshop, *, by_id: int, summary: str) -> None:
     now = timezone.now()
     workshop.assessment_closed_at = workshop.assessment_closed_at or now
     workshop.revealed_at = now
     workshop.step = Step.CONSENSUS
     workshop.timebox_ends_at = None
     workshop.save(update_fields=["assessment_closed_at", "revealed_at", "step", "timebox_ends_at"])
-    history_record(
-        workshop=workshop, actor=actor.user, kind="reveal", summary="Revealed the ratings."
-    )
+    history_record(workshop=workshop, actor_id=by_id, kind="reveal", summary=summary)
     workshop_touch(workshop)

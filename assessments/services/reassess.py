@@ -74,10 +74,12 @@ def reassessment_start(*, workshop: Workshop, actor: Actor) -> Workshop:
         organisation=workshop.organisation,
         actor=actor,
         title=f"{workshop.title}: reassessment",
-        date=max(timezone.localdate(), workshop.date),
+        # On the date the team agreed to look again (para 70e), not the day it is set up.
+        date=workshop.reassess_on or max(timezone.localdate(), workshop.date),
         barrier_slugs=list(workshop.barriers.values_list("slug", flat=True)),
         participants=users,
         anonymous=workshop.anonymous,
+        auto_reveal=workshop.auto_reveal,
     )
     follow_up.previous = workshop
     follow_up.step = Step.REVIEW if workshop.actions.exists() else Step.EXPLAIN

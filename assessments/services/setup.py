@@ -27,7 +27,15 @@ TIMEBOX_MAX_MINUTES = 180
 
 @transaction.atomic
 def workshop_create(
-    *, organisation, actor: Actor, title: str, date, barrier_slugs, participants, anonymous: bool
+    *,
+    organisation,
+    actor: Actor,
+    title: str,
+    date,
+    barrier_slugs,
+    participants,
+    anonymous: bool,
+    auto_reveal: bool = False,
 ) -> Workshop:
     ensure(actor, "create_workshops", organisation)
     version = model_version_current(organisation=organisation)
@@ -40,6 +48,7 @@ def workshop_create(
         title=title,
         date=date,
         anonymous=anonymous,
+        auto_reveal=auto_reveal,
         lead_facilitator=actor.user,
     )
     workshop.full_clean()
@@ -59,6 +68,31 @@ def _participants_add(workshop: Workshop, users) -> None:
         if user.pk not in allowed:
             raise ValidationError({"participants": f"{user} cannot take part in this workshop."})
         Participant.objects.get_or_create(workshop=workshop, user=user)
+
+
+@transaction.atomic
+def workshop_details_set(*, workshop: Workshop, title: str, date, actor: Actor) -> Workshop:
+    """A facilitator corrects an open workshop's title or date (a workshop moved a week)."""
+    ensure(actor, "facilitate", workshop)
+    workshop_lock(workshop)
+    workshop.title, workshop.date = (title or "").strip(), date
+    workshop.full_clean(exclude=["organisation", "model_version", "lead_facilitator"])
+    errors = {}
+    if date and workshop.actions.filter(due_on__lt=date).exists():
+        errors["date"] = "Some key actions are due before that date: change their dates first."
+    if date and workshop.reassess_on and workshop.reassess_on <= date:
+        errors["date"] = "The agreed reassessment date must stay after the workshop."
+    if errors:
+        raise ValidationError(errors)
+    workshop.save(update_fields=["title", "date"])
+    history_record(
+        workshop=workshop,
+        actor=actor.user,
+        kind="details",
+        summary=f"Workshop now “{workshop.title}” on {date:%-d %B %Y}.",
+    )
+    workshop_touch(workshop)
+    return workshop
 
 
 @transaction.atomic

@@ -40,11 +40,13 @@ def workshop_touch(workshop: Workshop) -> None:
     workshop.refresh_from_db()
 
 
-def history_record(*, workshop: Workshop, actor, kind: str, summary: str) -> None:
+def history_record(
+    *, workshop: Workshop, kind: str, summary: str, actor=None, actor_id: int | None = None
+) -> None:
     HistoryEntry.objects.create(
         organisation_id=workshop.organisation_id,
         workshop=workshop,
-        actor=actor,
+        actor_id=actor.pk if actor is not None else actor_id,
         kind=kind,
         summary=summary,
     )

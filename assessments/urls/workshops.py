@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.views import assess, consensus, explain, outcome, reassess, setup, tracker
+from assessments.views import assess, consensus, explain, join, outcome, reassess, setup, tracker
 
 urlpatterns = [
     path("new/", setup.workshop_create, name="workshop_create"),
@@ -8,6 +8,8 @@ urlpatterns = [
     path("actions/<uuid:action>/status/", tracker.action_status, name="action_status"),
     path("<uuid:code>/", setup.workshop_detail, name="workshop_detail"),
     path("<uuid:code>/step/", setup.step_move, name="step_move"),
+    path("<uuid:code>/details/", setup.workshop_details, name="workshop_details"),
+    path("<uuid:code>/join.svg", join.workshop_join_qr, name="workshop_join_qr"),
     path("<uuid:code>/timebox/", setup.timebox_set, name="timebox_set"),
     path("<uuid:code>/facilitators/", setup.facilitators_change, name="facilitators_change"),
     path("<uuid:code>/participants/", setup.participant_add, name="participant_add"),

@@ -95,6 +95,9 @@ def rating_submit(request: OrganisationRequest, code, barrier: str) -> HttpRespo
         return refused_with_draft(400)
     who = "" if on_behalf_of is None else f" for {on_behalf_of.user.get_full_name()}"
     messages.success(request, f"Rating for {the_barrier.name} submitted{who}.")
+    if workshop.is_revealed:
+        messages.info(request, "Everyone has rated every barrier: the ratings are revealed.")
+        return back(request, workshop)
     return back(request, workshop, f"barrier-{barrier}")
 
 

@@ -18,6 +18,7 @@ from assessments.views.fetch import (
     workshop_get,
 )
 from organisations.access import OrganisationRequest, organisation_view
+from organisations.forms import refusal_onto
 
 
 @organisation_view
@@ -58,8 +59,7 @@ def action_add(request: OrganisationRequest, code, barrier: str) -> HttpResponse
             **form.cleaned_data,
         )
     except ValidationError as e:
-        for field, errors in e.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        refusal_onto(form, e)
         return workshop_page(request, workshop, bound={("action", barrier): form}, status=400)
     return back(request, workshop, f"barrier-{barrier}")
 

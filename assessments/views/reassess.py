@@ -18,6 +18,7 @@ from assessments.services import reassess as services
 from assessments.views.fetch import action_get, actor_in, back, workshop_get
 from assessments.views.setup import refused
 from organisations.access import OrganisationRequest, organisation_view
+from organisations.forms import refusal_onto
 
 
 @organisation_view
@@ -55,8 +56,7 @@ def reassessment_date(request: OrganisationRequest, code) -> HttpResponse:
                 actor=actor_in(request, workshop),
             )
         except ValidationError as e:
-            for field, errors in e.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            refusal_onto(form, e)
         else:
             return back(request, workshop)
     return workshop_page(request, workshop, bound={"reassess": form}, status=400)

@@ -11,13 +11,19 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments.forms.workshops import PersonForm, TimeboxForm, WorkshopForm
+from assessments.forms.workshops import (
+    PersonForm,
+    TimeboxForm,
+    WorkshopDetailsForm,
+    WorkshopForm,
+)
 from assessments.pages import workshop_page
 from assessments.selectors.workshops import participants_of
 from assessments.services import setup as services
 from assessments.views.fetch import actor_in, back, errors_of, workshop_get
 from model_content.selectors import model_version_current
 from organisations.access import OrganisationRequest, organisation_view
+from organisations.forms import refusal_onto
 from organisations.rules import ensure
 
 
@@ -52,6 +58,7 @@ def workshop_create(request: OrganisationRequest) -> HttpResponse:
                 barrier_slugs=form.cleaned_data["barriers"],
                 participants=list(form.cleaned_data["participants"]),
                 anonymous=form.cleaned_data["anonymous"],
+                auto_reveal=form.cleaned_data["auto_reveal"],
             )
         except ValidationError as e:
             form.add_error(None, errors_of(e))
@@ -66,6 +73,27 @@ def workshop_create(request: OrganisationRequest) -> HttpResponse:
 @require_GET
 def workshop_detail(request: OrganisationRequest, code) -> HttpResponse:
     return workshop_page(request, workshop_get(request, code))
+
+
+@organisation_view
+@require_POST
+def workshop_details(request: OrganisationRequest, code) -> HttpResponse:
+    workshop = workshop_get(request, code)
+    form = WorkshopDetailsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.workshop_details_set(
+                workshop=workshop,
+                title=form.cleaned_data["title"],
+                date=form.cleaned_data["date"],
+                actor=actor_in(request, workshop),
+            )
+        except ValidationError as e:
+            refusal_onto(form, e)
+        else:
+            messages.success(request, "Title and date saved.")
+            return back(request, workshop)
+    return workshop_page(request, workshop, bound={"details": form}, status=400)
 
 
 @organisation_view
