@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from assessments.forms.workshops import RatingForm
 from assessments.models import Step
@@ -18,6 +17,7 @@ from assessments.views.fetch import (
     back,
     barrier_get,
     errors_of,
+    form_post,
     participant_by_email,
     workshop_get,
 )
@@ -36,7 +36,7 @@ def _typed(request) -> dict:
 
 
 @organisation_view
-@require_POST
+@form_post
 def rating_draft(request: OrganisationRequest, code, barrier: str) -> HttpResponse:
     """Autosave: keeps what is typed, whatever the step (autosave.js posts here)."""
     workshop = workshop_get(request, code)
@@ -56,7 +56,7 @@ def rating_draft(request: OrganisationRequest, code, barrier: str) -> HttpRespon
 
 
 @organisation_view
-@require_POST
+@form_post
 def rating_submit(request: OrganisationRequest, code, barrier: str) -> HttpResponse:
     workshop = workshop_get(request, code)
     the_barrier = barrier_get(workshop, barrier)
@@ -102,7 +102,7 @@ def rating_submit(request: OrganisationRequest, code, barrier: str) -> HttpRespo
 
 
 @organisation_view
-@require_POST
+@form_post
 def ratings_reveal(request: OrganisationRequest, code) -> HttpResponse:
     workshop = workshop_get(request, code)
     actor = actor_in(request, workshop)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.views.decorators.http import require_POST
 
 from assessments.forms.workshops import ChallengeForm, ConsensusForm
 from assessments.pages import workshop_page
@@ -16,6 +15,7 @@ from assessments.views.fetch import (
     back,
     barrier_get,
     errors_of,
+    form_post,
     rating_get,
     workshop_get,
 )
@@ -24,7 +24,7 @@ from organisations.access import OrganisationRequest, organisation_view
 
 
 @organisation_view
-@require_POST
+@form_post
 def challenge_add(request: OrganisationRequest, code, rating) -> HttpResponse:
     workshop = workshop_get(request, code)
     the_rating = rating_get(workshop, rating)
@@ -45,7 +45,7 @@ def challenge_add(request: OrganisationRequest, code, rating) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_post
 def consensus_record(request: OrganisationRequest, code, barrier: str) -> HttpResponse:
     workshop = workshop_get(request, code)
     the_barrier = barrier_get(workshop, barrier)

@@ -4,8 +4,12 @@ exist (nothing leaks about another council's workshops)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from assessments.models import Action, Participant, Rating, Workshop
@@ -77,3 +81,31 @@ def back(request: OrganisationRequest, workshop: Workshop, anchor: str = "") -> 
 
 def errors_of(e: ValidationError) -> str:
     return " ".join(e.messages)
+
+
+def form_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A form's address answers POST. Reopened from the address bar (a reloaded tab, the
+    history, a phone restoring its tabs) it answers GET with the page the form was on, at
+    its barrier's card, instead of a blank 405. Every object the address names is still
+    fetched through the organisation first, so another's answers 404 as before."""
+
+    @wraps(view)
+    def wrapper(request: OrganisationRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST":
+            return view(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["POST"])
+        if "code" not in kwargs:  # the tracker's own forms
+            action_get(request, kwargs["action"])
+            return redirect("action_tracker", request.organisation.slug)
+        workshop = workshop_get(request, kwargs["code"])
+        if "action" in kwargs:
+            action_get(request, kwargs["action"])
+        if "rating" in kwargs:
+            rating_get(workshop, kwargs["rating"])
+        anchor = ""
+        if "barrier" in kwargs:
+            anchor = f"barrier-{barrier_get(workshop, kwargs['barrier']).slug}"
+        return back(request, workshop, anchor)
+
+    return wrapper

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.views.decorators.http import require_POST
 
 from assessments.forms.workshops import ActionForm, TargetForm
 from assessments.pages import workshop_page
@@ -15,6 +14,7 @@ from assessments.views.fetch import (
     back,
     barrier_get,
     errors_of,
+    form_post,
     workshop_get,
 )
 from organisations.access import OrganisationRequest, organisation_view
@@ -22,7 +22,7 @@ from organisations.forms import refusal_onto
 
 
 @organisation_view
-@require_POST
+@form_post
 def target_record(request: OrganisationRequest, code, barrier: str) -> HttpResponse:
     workshop = workshop_get(request, code)
     the_barrier = barrier_get(workshop, barrier)
@@ -44,7 +44,7 @@ def target_record(request: OrganisationRequest, code, barrier: str) -> HttpRespo
 
 
 @organisation_view
-@require_POST
+@form_post
 def action_add(request: OrganisationRequest, code, barrier: str) -> HttpResponse:
     workshop = workshop_get(request, code)
     the_barrier = barrier_get(workshop, barrier)
@@ -65,7 +65,7 @@ def action_add(request: OrganisationRequest, code, barrier: str) -> HttpResponse
 
 
 @organisation_view
-@require_POST
+@form_post
 def action_remove(request: OrganisationRequest, code, action) -> HttpResponse:
     workshop = workshop_get(request, code)
     the_action = action_get(request, action)

@@ -9,20 +9,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
 from assessments.forms.workshops import ActionStatusForm, ReassessForm
 from assessments.pages import workshop_page
 from assessments.services import reassess as services
-from assessments.views.fetch import action_get, actor_in, back, workshop_get
+from assessments.views.fetch import action_get, actor_in, back, form_post, workshop_get
 from assessments.views.setup import refused
 from organisations.access import OrganisationRequest, organisation_view
 from organisations.forms import refusal_onto
 
 
 @organisation_view
-@require_POST
+@form_post
 def action_review(request: OrganisationRequest, code, action) -> HttpResponse:
     workshop = workshop_get(request, code)
     the_action = action_get(request, action)
@@ -44,7 +44,7 @@ def action_review(request: OrganisationRequest, code, action) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_post
 def reassessment_date(request: OrganisationRequest, code) -> HttpResponse:
     workshop = workshop_get(request, code)
     form = ReassessForm(request.POST)
@@ -92,7 +92,7 @@ def reassessment_ics(request: OrganisationRequest, code) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_post
 def workshop_close(request: OrganisationRequest, code) -> HttpResponse:
     workshop = workshop_get(request, code)
     try:
@@ -104,7 +104,7 @@ def workshop_close(request: OrganisationRequest, code) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_post
 def reassessment_start(request: OrganisationRequest, code) -> HttpResponse:
     workshop = workshop_get(request, code)
     try:

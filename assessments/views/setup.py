@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from assessments.forms.workshops import (
     PersonForm,
@@ -20,7 +20,7 @@ from assessments.forms.workshops import (
 from assessments.pages import workshop_page
 from assessments.selectors.workshops import participants_of
 from assessments.services import setup as services
-from assessments.views.fetch import actor_in, back, errors_of, workshop_get
+from assessments.views.fetch import actor_in, back, errors_of, form_post, workshop_get
 from model_content.selectors import model_version_current
 from organisations.access import OrganisationRequest, organisation_view
 from organisations.forms import refusal_onto
@@ -76,7 +76,7 @@ def workshop_detail(request: OrganisationRequest, code) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_post
 def workshop_details(request: OrganisationRequest, code) -> HttpResponse:
     workshop = workshop_get(request, code)
     form = WorkshopDetailsForm(request.POST)
@@ -97,7 +97,7 @@ def workshop_details(request: OrganisationRequest, code) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_post
 def step_move(request: OrganisationRequest, code) -> HttpResponse:
     workshop = workshop_get(request, code)
     try:
@@ -113,7 +113,7 @@ def step_move(request: OrganisationRequest, code) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_post
 def timebox_set(request: OrganisationRequest, code) -> HttpResponse:
     workshop = workshop_get(request, code)
     form = TimeboxForm(request.POST)
@@ -132,7 +132,7 @@ def timebox_set(request: OrganisationRequest, code) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_post
 def facilitators_change(request: OrganisationRequest, code) -> HttpResponse:
     workshop = workshop_get(request, code)
     form = PersonForm(request.POST)
@@ -167,7 +167,7 @@ def facilitators_change(request: OrganisationRequest, code) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_post
 def participant_add(request: OrganisationRequest, code) -> HttpResponse:
     """Add a member of the organisation, or invite someone new by email, to this workshop."""
     workshop = workshop_get(request, code)

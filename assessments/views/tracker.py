@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from assessments.forms.workshops import ActionStatusForm
 from assessments.selectors import tracker as selectors
 from assessments.services import tracker as services
-from assessments.views.fetch import action_get
+from assessments.views.fetch import action_get, form_post
 from organisations.access import OrganisationRequest, organisation_view
 from organisations.rules import can
 
@@ -55,7 +55,7 @@ def _to_tracker(request: OrganisationRequest) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_post
 def action_status(request: OrganisationRequest, action) -> HttpResponse:
     the_action = action_get(request, action)
     form = ActionStatusForm(request.POST)

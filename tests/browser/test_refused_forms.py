@@ -32,6 +32,17 @@ def test_a_rating_sent_without_a_stage_opens_at_its_barrier_on_a_phone_with_the_
     evidence = card.locator("textarea[name=evidence]")
     assert evidence.input_value() == "Three restructures, none reviewed afterwards."
 
+    # The phone restores the tab later: its address, opened again, is the page at the card,
+    # not a blank 405, and what was typed waits there as a draft.
+    refused_at = page.url
+    assert refused_at.split("#")[0].endswith("/rate/managing-change/")
+    response = page.goto(refused_at.split("#")[0])
+    assert response.ok
+    assert page.url.endswith(f"/w/{workshop.code}/#barrier-managing-change")
+    expect(card.locator("textarea[name=evidence]")).to_have_value(
+        "Three restructures, none reviewed afterwards."
+    )
+
 
 def test_a_consensus_without_a_rationale_opens_at_its_barrier_with_the_stage_kept(
     live_server, page_for, northshire, alice, team

@@ -1,0 +1,67 @@
+"""No dead addresses: a form's address reopened from the address bar (a reloaded tab, the
+history, a phone restoring its tabs) answers the page the form was on, at its card, never a
+blank 405. Bob takes part in Northshire's workshop; Mallory is of Southshire."""
+
+import pytest
+from django.urls import reverse
+
+from tests.test_isolation import all_patterns, northshire_objects, pattern_kwargs  # noqa: F401
+
+READ_ONLY = {
+    "workshop_detail",
+    "wallchart",
+    "workshop_state",
+    "wallchart_pdf",
+    "report_pdf",
+    "reassessment_ics",
+    "workshop_join_qr",
+    "workshop_create",  # a page of its own, GET shows the form
+    "action_tracker",
+}
+
+
+def form_addresses() -> list[str]:
+    return sorted(
+        name
+        for name, _p in all_patterns()
+        if name
+        and ("code" in pattern_kwargs(name) or "action" in pattern_kwargs(name))
+        and name not in READ_ONLY
+    )
+
+
+def test_the_walk_finds_the_workshops_forms():
+    assert {"rating_submit", "consensus_record", "action_status", "step_move"} <= set(
+        form_addresses()
+    )
+
+
+@pytest.mark.parametrize("name", form_addresses())
+def test_a_forms_address_opened_again_answers_the_page_it_was_on(
+    client_for,
+    bob,
+    northshire_objects,
+    name,  # noqa: F811
+):
+    kwargs = {k: northshire_objects[k] for k in pattern_kwargs(name) - {"org"}}
+    response = client_for(bob).get(reverse(name, kwargs={"org": "northshire", **kwargs}))
+    assert response.status_code == 302
+    if "code" in kwargs:
+        page = reverse("workshop_detail", kwargs={"org": "northshire", "code": kwargs["code"]})
+        anchor = f"#barrier-{kwargs['barrier']}" if "barrier" in kwargs else ""
+        assert response.url == page + anchor
+    else:
+        assert response.url == reverse("action_tracker", kwargs={"org": "northshire"})
+
+
+def test_another_organisations_form_address_is_still_not_found(
+    client_for,
+    mallory,
+    northshire_objects,  # noqa: F811
+):
+    for name in form_addresses():
+        kwargs = {k: northshire_objects[k] for k in pattern_kwargs(name) - {"org"}}
+        client = client_for(mallory)
+        for org in ("northshire", "southshire"):
+            response = client.get(reverse(name, kwargs={"org": org, **kwargs}))
+            assert response.status_code == 404, (name, org)
