@@ -40,8 +40,8 @@ def test_the_walk_finds_the_workshops_forms():
 def test_a_forms_address_opened_again_answers_the_page_it_was_on(
     client_for,
     bob,
-    northshire_objects,
-    name,  # noqa: F811
+    northshire_objects,  # noqa: F811
+    name,
 ):
     kwargs = {k: northshire_objects[k] for k in pattern_kwargs(name) - {"org"}}
     response = client_for(bob).get(reverse(name, kwargs={"org": "northshire", **kwargs}))
