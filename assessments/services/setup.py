@@ -93,7 +93,12 @@ def participant_join(*, invitation, user) -> None:
     workshop has closed since (a closed record never changes) or they joined as a viewer."""
     link = WorkshopInvitation.objects.filter(invitation=invitation).select_related("workshop")
     link = link.first()
-    if link is None or invitation.role == Role.VIEWER or link.workshop.is_closed:
+    if link is None or invitation.role == Role.VIEWER:
+        return
+    # Under the workshop's lock: an acceptance racing the close waits for it, then finds it
+    # closed (the invitation's own transaction holds the lock until the newcomer is in).
+    workshop_lock(link.workshop)
+    if link.workshop.is_closed:
         return
     Participant.objects.get_or_create(workshop=link.workshop, user=user)
     workshop_touch(link.workshop)
