@@ -118,11 +118,12 @@ def _letters(i: int) -> str:
 def author_labels(
     workshop: Workshop, participants: list[Participant]
 ) -> dict[int, tuple[str, str]]:
-    """Participant id → (short label, long label) as the workshop shows ratings after the reveal.
+    """Participant id → (short label, long label) as the workshop shows ratings after the reveal,
+    in the order ratings are to be listed (the dict's own order).
 
     Anonymous workshops label people "A", "B", ... in a fixed order that does
     not follow the order of the names, so a label cannot be matched to a
-    person from the participant list.
+    person from the participant list; and they are listed in that order, A first.
     """
     if workshop.anonymous:
         # Keyed on the server's secret: participants are created in the order of their
@@ -310,6 +311,12 @@ def ratings_revealed(
     for r in ratings:
         short, long = labels.get(r.participant_id, ("?", "Former participant"))
         by_barrier[r.barrier_id].append(RatingView(rating=r, short_label=short, long_label=long))
+    # Listed by label, everywhere (grid, step 3, the state endpoint, the PDFs): in participant
+    # order, which follows the names, an anonymous workshop's markers would line up with the
+    # team list and give the labels away.
+    position = {pid: i for i, pid in enumerate(labels)}
+    for views in by_barrier.values():
+        views.sort(key=lambda v: position.get(v.rating.participant_id, len(position)))
     spreads = {}
     for barrier in barriers:
         views = by_barrier.get(barrier.pk, [])
