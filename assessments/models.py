@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from assessments.dates import date_in_range
 from model_content.models import Barrier, BreakthroughPoint, Descriptor, ModelVersion, Stage
 from organisations.models import Invitation, Organisation, person_name
 
@@ -41,7 +42,7 @@ class Workshop(models.Model):
         ModelVersion, on_delete=models.PROTECT, related_name="workshops"
     )
     title = models.CharField(max_length=200)
-    date = models.DateField()
+    date = models.DateField(validators=[date_in_range])
     barriers = models.ManyToManyField(Barrier, related_name="workshops")
     anonymous = models.BooleanField(
         default=False, help_text="Show individual ratings without names once revealed."
@@ -59,7 +60,7 @@ class Workshop(models.Model):
     assessment_closed_at = models.DateTimeField(null=True, blank=True)
     revealed_at = models.DateTimeField(null=True, blank=True)
     timebox_ends_at = models.DateTimeField(null=True, blank=True)
-    reassess_on = models.DateField(null=True, blank=True)
+    reassess_on = models.DateField(null=True, blank=True, validators=[date_in_range])
     closed_at = models.DateTimeField(null=True, blank=True)
     # Bumped on every change anyone can see; the live state endpoint's ETag.
     revision = models.PositiveIntegerField(default=1)
@@ -261,7 +262,7 @@ class Action(models.Model):
         related_name="actions_accountable",
     )
     accountable_name = models.CharField(max_length=NAME_MAX, blank=True)
-    due_on = models.DateField()
+    due_on = models.DateField(validators=[date_in_range])
     breakthrough_point = models.ForeignKey(
         BreakthroughPoint, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -99,9 +99,7 @@ def test_one_reminder_that_cannot_be_sent_stops_none_of_the_others_and_the_comma
         error = ""
     out = capsys.readouterr().out
     assert "1 reminder(s) could not be sent" in error
-    assert sorted(m.to[0] for m in mailoutbox) == sorted(
-        a.responsible.email for a in actions[1:]
-    )
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(a.responsible.email for a in actions[1:])
     assert f"failed: {failing}" in out and "SMTP server said no" in out
     # The one that failed is not recorded as sent: the next run tries it again.
     assert not ReminderSent.objects.filter(recipient=failing).exists()
