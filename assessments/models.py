@@ -64,11 +64,17 @@ class Workshop(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Bumped on every change anyone can see; the live state endpoint's ETag.
     revision = models.PositiveIntegerField(default=1)
+    # The set-up form's own token: a second click on "Create workshop" (or the browser sending
+    # the form again) finds the workshop the first made instead of making another.
+    submission = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-date", "-created_at"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "submission"], name="one_workshop_per_submission"
+            ),
             models.CheckConstraint(condition=Q(step__in=Step.values), name="workshop_step_known"),
             # The reveal closes the individual assessment for good (para 70b-c).
             models.CheckConstraint(
@@ -137,6 +143,9 @@ class Rating(models.Model):
         related_name="+",
         help_text="The facilitator who recorded it on the participant's behalf.",
     )
+    # When a facilitator's rating on the participant's behalf replaced one the participant had
+    # given themselves: the participant is told, and the history says so.
+    replaced_own_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField()
 
     class Meta:

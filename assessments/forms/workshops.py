@@ -61,6 +61,8 @@ class WorkshopForm(forms.Form):
         required=False,
         help_text="Members and facilitators of the organisation; invite others from Members.",
     )
+    # A token of this form's own (made when it is shown): sent twice, it makes one workshop.
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
     anonymous = forms.BooleanField(
         required=False,
         label="Show individual ratings anonymously once revealed",

@@ -37,12 +37,22 @@ def workshop_actor(*, workshop: Workshop, user, role: str | None) -> Actor:
     """Who ``user`` is in ``workshop``, for the rules: ``role`` is their role in its
     organisation as the request read it (None: not a member).
 
-    One query for most of the room (the participant row); the co-facilitator link is looked
-    up only for a facilitator of the organisation who does not lead this workshop.
+    One query for most of the room (the participant row); the co-facilitator link and the
+    lead's own role are looked up only for a facilitator of the organisation who does not
+    lead this workshop.
     """
     may_facilitate = role == Role.FACILITATOR
     is_lead = may_facilitate and workshop.lead_facilitator_id == user.pk
     is_co = may_facilitate and not is_lead and workshop.co_facilitators.filter(pk=user.pk).exists()
+    lead_is_facilitator = (
+        not may_facilitate
+        or is_lead
+        or Membership.objects.filter(
+            organisation_id=workshop.organisation_id,
+            user_id=workshop.lead_facilitator_id,
+            role=Role.FACILITATOR,
+        ).exists()
+    )
     participant = Participant.objects.filter(workshop=workshop, user=user).first()
     if participant is not None:
         participant.workshop, participant.user = workshop, user
@@ -53,6 +63,7 @@ def workshop_actor(*, workshop: Workshop, user, role: str | None) -> Actor:
         workshop=workshop,
         is_lead=is_lead,
         is_co_facilitator=is_co,
+        lead_is_facilitator=lead_is_facilitator,
         participant=participant,
     )
 
@@ -218,7 +229,9 @@ def ratings_own(*, participant: Participant) -> dict[int, Rating]:
     """Barrier id → the participant's own submitted rating."""
     return {
         r.barrier_id: r
-        for r in Rating.objects.filter(participant=participant).prefetch_related("descriptors")
+        for r in Rating.objects.filter(participant=participant)
+        .select_related("given_by")
+        .prefetch_related("descriptors")
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.models import Participant, Step, Workshop, WorkshopInvitation
@@ -18,7 +18,7 @@ from assessments.services.workshop import (
     workshop_touch,
 )
 from model_content.selectors import model_version_current
-from organisations.models import Membership, Role
+from organisations.models import Membership, Role, person_name
 from organisations.rules import Actor, ensure
 from organisations.services import invitation_create
 
@@ -27,9 +27,23 @@ TIMEBOX_MAX_MINUTES = 180
 
 @transaction.atomic
 def workshop_create(
-    *, organisation, actor: Actor, title: str, date, barrier_slugs, participants, anonymous: bool
+    *,
+    organisation,
+    actor: Actor,
+    title: str,
+    date,
+    barrier_slugs,
+    participants,
+    anonymous: bool,
+    submission=None,
 ) -> Workshop:
+    """A new workshop; ``submission`` is the set-up form's token: the same form sent twice
+    (a double click) gives the workshop the first made, not a second."""
     ensure(actor, "create_workshops", organisation)
+    if submission is not None:
+        made = Workshop.objects.filter(organisation=organisation, submission=submission).first()
+        if made is not None:
+            return made
     version = model_version_current(organisation=organisation)
     barriers = list(version.barriers.filter(slug__in=barrier_slugs))
     if not barriers:
@@ -41,9 +55,18 @@ def workshop_create(
         date=date,
         anonymous=anonymous,
         lead_facilitator=actor.user,
+        submission=submission,
     )
-    workshop.full_clean()
-    workshop.save()
+    workshop.full_clean(validate_constraints=False)
+    try:
+        # Two clicks at once: the database's constraint lets one through; the other waits
+        # for it and finds its workshop.
+        with transaction.atomic():
+            workshop.save()
+    except IntegrityError:
+        if submission is None:
+            raise
+        return Workshop.objects.get(organisation=organisation, submission=submission)
     workshop.barriers.set(barriers)
     _participants_add(workshop, participants)
     return workshop
@@ -118,6 +141,32 @@ def lead_hand_over(*, workshop: Workshop, to, actor: Actor) -> None:
     workshop.co_facilitators.add(previous)
     history_record(
         workshop=workshop, actor=actor.user, kind="lead", summary=f"Handed the lead to {to}."
+    )
+    workshop_touch(workshop)
+
+
+@transaction.atomic
+def lead_take_over(*, workshop: Workshop, actor: Actor) -> None:
+    """Take the lead of a workshop whose lead is no longer a facilitator of the organisation."""
+    ensure(actor, "take_over_lead", workshop)
+    workshop_lock(workshop)
+    # Again under the lock: two facilitators taking over at once, the second finds the
+    # first leading.
+    if Membership.objects.filter(
+        organisation_id=workshop.organisation_id,
+        user_id=workshop.lead_facilitator_id,
+        role=Role.FACILITATOR,
+    ).exists():
+        raise ValidationError(f"{person_name(workshop.lead_facilitator)} leads this workshop.")
+    previous = workshop.lead_facilitator
+    workshop.lead_facilitator = actor.user
+    workshop.save(update_fields=["lead_facilitator"])
+    workshop.co_facilitators.remove(actor.user)
+    history_record(
+        workshop=workshop,
+        actor=actor.user,
+        kind="lead",
+        summary=f"Took the lead over from {person_name(previous)}, no longer a facilitator.",
     )
     workshop_touch(workshop)
 
