@@ -222,9 +222,7 @@ def test_another_member_never_sees_a_submitted_rating_before_the_reveal(
     )
 
 
-def test_a_nul_character_in_evidence_is_refused_with_a_400_that_says_so(
-    client_for, assessing, bob
-):
+def test_a_nul_character_in_evidence_is_refused_with_a_400_that_says_so(client_for, assessing, bob):
     # PostgreSQL cannot store NUL: every request holding one is refused before any view
     # (breakthrough/middleware.py), the autosave's in JSON, which autosave.js shows.
     client = client_for(bob)
