@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from organisations.models import Role
+from organisations.throttle import wait_message
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -24,6 +25,13 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+    def get_invalid_login_error(self):
+        # Refused before the password was looked at: say how long to wait, not "wrong".
+        wait = getattr(self.request, "sign_in_wait", 0)
+        if wait:
+            return ValidationError(wait_message(wait), code="wait")
+        return super().get_invalid_login_error()
 
 
 class InvitationForm(forms.Form):

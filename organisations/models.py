@@ -83,5 +83,20 @@ class Invitation(models.Model):
         return f"{self.email} to {self.organisation}"
 
 
+class RateEvent(models.Model):
+    """One counted try (a failed sign-in, a password reset request), keyed by a hash of the
+    account or address it is about (organisations/throttle.py)."""
+
+    kind = models.CharField(max_length=30)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key", "at"], name="rate_event_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at}"
+
+
 def person_name(user) -> str:
     return user.get_full_name() or user.email

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,9 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from organisations import services
+from organisations import services, throttle
 from organisations.access import OrganisationRequest, organisation_view
-from organisations.forms import InvitationAcceptForm, InvitationForm, RoleForm
+from organisations.forms import (
+    EmailAuthenticationForm,
+    InvitationAcceptForm,
+    InvitationForm,
+    RoleForm,
+)
 from organisations.models import Membership, Role
 
 
@@ -21,6 +27,34 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(memberships) == 1:
         return redirect("organisation_home", memberships[0].organisation.slug)
     return render(request, "home.html", {"memberships": memberships})
+
+
+class SignInView(auth_views.LoginView):
+    authentication_form = EmailAuthenticationForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if getattr(self.request, "sign_in_wait", 0):
+            response.status_code = 429  # Too Many Requests: the page says how long to wait
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, limited per address and per account (organisations/throttle.py)."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        if not throttle.reset_allowed_from(self.request):
+            return render(self.request, "registration/password_reset_throttled.html", status=429)
+        email = form.cleaned_data["email"]
+        mail_allowed = throttle.reset_mail_allowed(email)
+        throttle.reset_requested(self.request, email)
+        if not mail_allowed:
+            # The same answer as a mail sent, known address or not: it tells nobody anything.
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @require_http_methods(["GET", "POST"])
