@@ -6,5 +6,5 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisations and people"
 
     def ready(self) -> None:
-        # The sign-in counters listen to Django's signals (organisations/throttle.py).
-        from organisations import throttle  # noqa: F401
+        # The sign-in counters and the audit log listen to Django's signals.
+        from organisations import audit, throttle  # noqa: F401

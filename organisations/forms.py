@@ -74,3 +74,22 @@ class InvitationAcceptForm(forms.Form):
             except ValidationError as e:
                 self.add_error("password1", e)
         return data
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters, from the query string; every one optional."""
+
+    action = forms.ChoiceField(required=False, label="What")
+    person = forms.CharField(required=False, max_length=100, label="Who (name or email)")
+    since = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, actions: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "Everything"), *actions.items()]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-select" if name == "action" else "form-control"

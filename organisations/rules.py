@@ -141,6 +141,9 @@ RULES: dict[str, Rule] = {
         _org_facilitator, "Only a facilitator can change the organisation's versions of the model."
     ),
     "create_workshops": Rule(_org_facilitator, "Only a facilitator can set up a workshop."),
+    # Who did what, and from where: for the people who answer for the organisation's use of
+    # Breakthrough, not for everyone who appears in it.
+    "read_audit_log": Rule(_org_facilitator, "Only a facilitator can read the audit log."),
     "start_reassessment": Rule(_org_facilitator, "Only a facilitator can start a reassessment."),
     # A workshop
     "facilitate": Rule(_facilitates, "Only the workshop's facilitators can do that."),

@@ -29,6 +29,8 @@ urlpatterns = [
 # Under /o/<org>/: who is in the organisation.
 organisation_urlpatterns = [
     path("members/", views.members, name="members"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("audit.csv", views.audit_log_csv, name="audit_log_csv"),
     path("members/invite/", views.member_invite, name="member_invite"),
     path("members/role/", views.member_role, name="member_role"),
     path("members/remove/", views.member_remove, name="member_remove"),

@@ -1,10 +1,15 @@
-"""Signing in, joining from an invitation, and the members page of an organisation."""
+"""Signing in, joining from an invitation, the members page and the audit log of an
+organisation."""
+
+import csv
+import datetime
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,13 +17,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from organisations import services, throttle
 from organisations.access import OrganisationRequest, organisation_view
+from organisations.audit import ACTIONS, audit_record
 from organisations.forms import (
+    AuditFilterForm,
     EmailAuthenticationForm,
     InvitationAcceptForm,
     InvitationForm,
     RoleForm,
 )
-from organisations.models import Membership, Role
+from organisations.models import AuditEvent, Membership, Role
+from organisations.rules import ensure
 
 
 @login_required
@@ -200,3 +208,86 @@ def invitation_cancel(request: OrganisationRequest, invitation) -> HttpResponse:
     services.invitation_revoke(invitation=found, actor=request.actor)
     messages.success(request, f"The invitation to {found.email} was withdrawn.")
     return redirect("members", request.organisation.slug)
+
+
+# ---------------------------------------------------------------- the audit log
+
+AUDIT_PAGE_SIZE = 50
+
+
+def _audit_events(request: OrganisationRequest):
+    """The organisation's events as the filters in the query string ask, and the form."""
+    ensure(request.actor, "read_audit_log", request.organisation)
+    form = AuditFilterForm(request.GET or None, actions=ACTIONS)
+    events = AuditEvent.objects.filter(organisation=request.organisation)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["person"]:
+            events = events.filter(actor_label__icontains=data["person"])
+        if data["since"]:
+            events = events.filter(at__date__gte=data["since"])
+        if data["until"]:
+            events = events.filter(at__date__lte=data["until"])
+    return events, form
+
+
+@organisation_view
+@require_safe
+def audit_log(request: OrganisationRequest) -> HttpResponse:
+    events, form = _audit_events(request)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "organisations/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "actions": ACTIONS,
+            "query": query.urlencode(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@organisation_view
+@require_safe
+def audit_log_csv(request: OrganisationRequest) -> HttpResponse:
+    """The events as the filters ask, all of them, as CSV (for the DPO's own records)."""
+    events, _form = _audit_events(request)
+    audit_record(
+        organisation=request.organisation,
+        user=request.user,
+        role=request.membership.role,
+        action="audit_exported",
+        summary="Downloaded the audit log as CSV"
+        + (f" ({request.GET.urlencode()})." if request.GET else "."),
+        request=request,
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{request.organisation.slug}-audit-log.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["when (UTC)", "who", "role", "what", "details", "address"])
+    for e in events.iterator():
+        writer.writerow(
+            [
+                e.at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                _csv_safe(e.actor_label),
+                e.role,
+                ACTIONS.get(e.action, e.action),
+                _csv_safe(e.summary),
+                e.address or "",
+            ]
+        )
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """A cell a spreadsheet will not run: a leading =, +, - or @ makes it a formula
+    (a workshop's title is typed by people)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

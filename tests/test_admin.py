@@ -15,6 +15,7 @@ from tests.factories import UserFactory
         "admin:organisations_organisation_changelist",
         "admin:organisations_invitation_changelist",
         "admin:assessments_workshop_changelist",
+        "admin:organisations_auditevent_changelist",
     ],
 )
 def test_the_admin_lists_it(client, db, name, northshire, workshop):

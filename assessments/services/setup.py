@@ -14,6 +14,7 @@ from assessments.selectors.outcome import workshop_outcome
 from assessments.services.workshop import (
     ensure_step,
     history_record,
+    workshop_audit,
     workshop_lock,
     workshop_touch,
 )
@@ -69,6 +70,7 @@ def workshop_create(
         return Workshop.objects.get(organisation=organisation, submission=submission)
     workshop.barriers.set(barriers)
     _participants_add(workshop, participants)
+    workshop_audit(workshop=workshop, user=actor.user, action="workshop_created", summary="Set up.")
     return workshop
 
 
@@ -217,10 +219,17 @@ def step_move(*, workshop: Workshop, to: int, actor: Actor) -> Workshop:
                 "Before the reassessment date, record a consensus, a target and three key "
                 f"actions (or the reason for fewer) for: {', '.join(missing)}."
             )
+    moved_from = workshop.step
     workshop.step = to
     if to != Step.ASSESS:
         workshop.timebox_ends_at = None
     workshop.save(update_fields=["step", "assessment_closed_at", "timebox_ends_at"])
+    workshop_audit(
+        workshop=workshop,
+        user=actor.user,
+        action="step_moved",
+        summary=f"Moved from step {moved_from} to step {to}, {Step(to).label}.",
+    )
     workshop_touch(workshop)
     return workshop
 

@@ -157,3 +157,23 @@ def test_the_nul_refusal_and_a_date_out_of_range_say_what_to_do(
         page.get_by_text("Give a date between 1 January 2000 and 31 December 2100.")
     ).to_be_visible()
     screenshot(page, "refused-workshop-date")
+
+
+def test_the_audit_log_page_with_its_filters(live_server, page_for, northshire, alice, bob, team):
+    from organisations.audit import audit_record
+
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    for action, summary in [
+        ("sign_in", "Signed in."),
+        ("ratings_revealed", f"{workshop.title}: Revealed the ratings."),
+        ("consensus_saved", f"{workshop.title}: Consensus for Learning: Developing."),
+    ]:
+        audit_record(organisation=northshire, user=alice, action=action, summary=summary)
+    audit_record(organisation=northshire, user=bob, action="sign_in_failed", summary="Failed.")
+    page = page_for(alice, width=390, height=844)
+    page.goto(f"{live_server.url}/o/northshire/audit/")
+    expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+    page.get_by_label("What").select_option("consensus_saved")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    screenshot(page, "audit-log-phone")
