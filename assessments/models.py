@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 
+from assessments.dates import date_in_range
 from model_content.models import Barrier, BreakthroughPoint, Descriptor, ModelVersion, Stage
 from organisations.models import Invitation, Organisation, person_name
 
@@ -57,7 +58,7 @@ class Workshop(models.Model):
         ModelVersion, on_delete=models.PROTECT, related_name="workshops"
     )
     title = models.CharField(max_length=200)
-    date = models.DateField()
+    date = models.DateField(validators=[date_in_range])
     barriers = models.ManyToManyField(Barrier, related_name="workshops")
     anonymous = models.BooleanField(
         default=False, help_text="Show individual ratings without names once revealed."
@@ -79,15 +80,21 @@ class Workshop(models.Model):
     assessment_closed_at = models.DateTimeField(null=True, blank=True)
     revealed_at = models.DateTimeField(null=True, blank=True)
     timebox_ends_at = models.DateTimeField(null=True, blank=True)
-    reassess_on = models.DateField(null=True, blank=True)
+    reassess_on = models.DateField(null=True, blank=True, validators=[date_in_range])
     closed_at = models.DateTimeField(null=True, blank=True)
     # Bumped on every change anyone can see; the live state endpoint's ETag.
     revision = models.PositiveIntegerField(default=1)
+    # The set-up form's own token: a second click on "Create workshop" (or the browser sending
+    # the form again) finds the workshop the first made instead of making another.
+    submission = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-date", "-created_at"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "submission"], name="one_workshop_per_submission"
+            ),
             models.CheckConstraint(condition=Q(step__in=Step.values), name="workshop_step_known"),
             # The reveal closes the individual assessment for good (para 70b-c).
             models.CheckConstraint(
@@ -161,6 +168,9 @@ class Rating(models.Model):
         related_name="+",
         help_text="The facilitator who recorded it on the participant's behalf.",
     )
+    # When a facilitator's rating on the participant's behalf replaced one the participant had
+    # given themselves: the participant is told, and the history says so.
+    replaced_own_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField()
 
     class Meta:
@@ -286,7 +296,7 @@ class Action(models.Model):
         related_name="actions_accountable",
     )
     accountable_name = models.CharField(max_length=NAME_MAX, blank=True)
-    due_on = models.DateField()
+    due_on = models.DateField(validators=[date_in_range])
     breakthrough_point = models.ForeignKey(
         BreakthroughPoint, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -77,6 +77,8 @@ def workshop_page(
     step = workshop.step
     if step == Step.REVIEW:
         context["previous_actions"] = outcome_selectors.previous_actions(workshop)
+        for action in context["previous_actions"]:
+            action.typed = bound.get(("review", action.code))
     if step == Step.ASSESS and role.participant is not None:
         own = selectors.ratings_own(participant=role.participant)
         drafts = selectors.drafts_own(participant=role.participant)
@@ -171,7 +173,7 @@ def _outcome_context(request, workshop: Workshop, bound: dict) -> dict:
             {
                 "barrier": b,
                 "spread": spread,
-                "evidence_by_stage": _evidence_by_stage(b, spread, challenge_url),
+                "evidence_by_stage": _evidence_by_stage(b, spread, challenge_url, bound),
                 "outcome": outcome,
                 "consensus_form": _ids_of_barrier(
                     bound.get(("consensus", b.slug))
@@ -219,13 +221,20 @@ def _ids_of_barrier(form: forms.Form, kind: str, barrier) -> forms.Form:
     return form
 
 
-def _evidence_by_stage(barrier, spread, challenge_url) -> list:
-    """(stage cell, [(rating, its challenge URL)]) in the chart's order: grouped once here,
-    not by a loop over the whole room in every cell of the template."""
+def _evidence_by_stage(barrier, spread, challenge_url, bound: dict) -> list:
+    """(stage cell, [(rating, its challenge URL, the challenge form typed into it if it was
+    refused)]) in the chart's order: grouped once here, not by a loop over the whole room in
+    every cell of the template."""
     if spread is None:
         return []
     return [
-        (cell, [(r, challenge_url(r.rating.code)) for r in spread.ratings_at(cell.stage)])
+        (
+            cell,
+            [
+                (r, challenge_url(r.rating.code), bound.get(("challenge", r.rating.code)))
+                for r in spread.ratings_at(cell.stage)
+            ],
+        )
         for cell in barrier.stages.all()
     ]
 

@@ -83,6 +83,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view reads a value (breakthrough/middleware.py); after authentication, so
+    # that its 400 page shows the navigation of whoever is signed in.
+    "breakthrough.middleware.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -159,6 +162,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out address is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # Then an account guessed at from many addresses waits (organisations/throttle.py).
+    "organisations.throttle.AccountThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Magic links (django-sesame): a one-time sign-in link by email instead of a password.
     "sesame.backends.ModelBackend",
@@ -263,6 +268,15 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# How many reverse proxies (nginx, a load balancer) stand in front of the app, each appending
+# the address it saw to X-Forwarded-For: the client's address is taken from there
+# (breakthrough/client_ip.py). 0, the default, trusts no header: the peer's address is the
+# client's. Behind a proxy, leaving it at 0 puts everybody at the proxy's one address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "breakthrough.client_ip.client_ip"
 
 # Login throttling: five failures lock the user and address pair for an hour.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

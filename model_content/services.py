@@ -27,6 +27,7 @@ from model_content.models import (
 )
 from model_content.selectors import barriers_with_content
 from model_content.version_file import FORMAT, LIMITS, content_check
+from organisations.audit import audit_record
 from organisations.rules import Actor, ensure
 
 
@@ -162,17 +163,34 @@ def version_update(*, version: ModelVersion, organisation, by, content: dict[str
     _content_write(version, content)
 
 
+@transaction.atomic
 def version_publish(*, version: ModelVersion, organisation, by) -> None:
     _ensure_facilitator(organisation, by)
     _ensure_draft(version, organisation)
     version.published_at = timezone.now()
     version.save(update_fields=["published_at"])
+    audit_record(
+        organisation=organisation,
+        user=by.user,
+        role=by.role,
+        action="version_published",
+        summary=f"Published {version.label} for new workshops.",
+    )
 
 
+@transaction.atomic
 def version_import(*, organisation, by, data: Any) -> ModelVersion:
     """A version exported by another organisation, as a new draft here. ``data`` is what
     ``version_file.version_file_read`` made of the upload; ``version_create`` checks it."""
-    return version_create(organisation=organisation, by=by, content=data)
+    version = version_create(organisation=organisation, by=by, content=data)
+    audit_record(
+        organisation=organisation,
+        user=by.user,
+        role=by.role,
+        action="version_imported",
+        summary=f"Imported {version.label} from a file, as a draft.",
+    )
+    return version
 
 
 # ---------------------------------------------------------------- comparison

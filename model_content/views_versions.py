@@ -16,6 +16,7 @@ from model_content.models import ModelVersion, Stage
 from model_content.selectors import barriers_with_content, model_version_original
 from model_content.version_file import version_file_read
 from organisations.access import OrganisationRequest, organisation_view
+from organisations.audit import audit_record
 from organisations.rules import ensure
 
 
@@ -131,6 +132,14 @@ def version_compare(request: OrganisationRequest, version) -> HttpResponse:
 @require_GET
 def version_export(request: OrganisationRequest, version) -> HttpResponse:
     the_version = _version(request, version)
+    audit_record(
+        organisation=request.organisation,
+        user=request.user,
+        role=request.membership.role,
+        action="version_exported",
+        summary=f"Downloaded {the_version.label} as a file.",
+        request=request,
+    )
     response = HttpResponse(
         json.dumps(services.version_content(the_version), ensure_ascii=False, indent=1),
         content_type="application/json; charset=utf-8",

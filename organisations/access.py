@@ -20,6 +20,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from organisations.models import Membership, Organisation
 from organisations.rules import Actor, organisation_actor
 
+# Every page of an organisation holds how its leadership team judges itself (ratings and
+# evidence after the reveal, the consensus, the actions, who is in it): no browser or proxy
+# keeps a copy, so none is left on a shared computer after signing out. The live page's own
+# conditional polls (ETag, 304) need no stored copy: live.js keeps the ETag itself.
+NO_STORE = "private, no-store"
+
 
 class OrganisationRequest(HttpRequest):
     organisation: Organisation
@@ -44,7 +50,9 @@ def organisation_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         request.organisation = membership.organisation
         request.membership = membership
         request.actor = organisation_actor(user=request.user, membership=membership)
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = NO_STORE
+        return response
 
     return wrapper
 

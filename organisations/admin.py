@@ -23,4 +23,22 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = ("token_hash", "accepted_at", "accepted_by", "created_at")
 
 
+@admin.register(models.AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is append-only (organisations/models.py)."""
+
+    list_display = ("at", "organisation", "actor_label", "role", "action", "summary")
+    list_filter = ("organisation", "action")
+    search_fields = ("actor_label", "summary")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 admin.site.site_header = "Breakthrough administration"

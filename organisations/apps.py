@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class OrganisationsConfig(AppConfig):
     name = "organisations"
     verbose_name = "Organisations and people"
+
+    def ready(self) -> None:
+        # The sign-in counters and the audit log listen to Django's signals.
+        from organisations import audit, throttle  # noqa: F401

@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from organisations.models import Role
+from organisations.throttle import wait_message
 
 
 def refusal_onto(form: forms.Form, e: ValidationError) -> None:
@@ -30,6 +31,13 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+    def get_invalid_login_error(self):
+        # Refused before the password was looked at: say how long to wait, not "wrong".
+        wait = getattr(self.request, "sign_in_wait", 0)
+        if wait:
+            return ValidationError(wait_message(wait), code="wait")
+        return super().get_invalid_login_error()
 
 
 class InvitationForm(forms.Form):
@@ -81,3 +89,22 @@ class SignInLinkForm(forms.Form):
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters, from the query string; every one optional."""
+
+    action = forms.ChoiceField(required=False, label="What")
+    person = forms.CharField(required=False, max_length=100, label="Who (name or email)")
+    since = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, actions: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "Everything"), *actions.items()]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-select" if name == "action" else "form-control"

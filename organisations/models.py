@@ -8,6 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Organisation(models.Model):
@@ -83,16 +84,71 @@ class Invitation(models.Model):
         return f"{self.email} to {self.organisation}"
 
 
-class SignInLinkRequest(models.Model):
-    """One request for a sign-in link by email: counted per account and per address to
-    throttle them, whether or not the email belongs to anyone (nothing else is stored)."""
+AUDIT_SUMMARY_MAX = 500
 
-    email = models.EmailField(db_index=True)
-    address = models.GenericIPAddressField(null=True, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+class AuditQuerySet(models.QuerySet):
+    """Append-only: the app never changes or removes an audit event, in bulk either."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who did what in an organisation, when, in which role (organisations/audit.py).
+
+    Append-only: saving an existing event, deleting one, or updating or deleting in bulk is
+    refused; the admin shows them read-only. The person is kept by name and email as they were
+    at the time, so the record reads the same whatever happens to the account later.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=300, blank=True)
+    role = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=40, db_index=True)
+    summary = models.CharField(max_length=AUDIT_SUMMARY_MAX)
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-at"], name="audit_by_organisation")]
 
     def __str__(self) -> str:
-        return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label}: {self.summary[:60]}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+
+class RateEvent(models.Model):
+    """One counted try (a failed sign-in, a password reset request), keyed by a hash of the
+    account or address it is about (organisations/throttle.py)."""
+
+    kind = models.CharField(max_length=30)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key", "at"], name="rate_event_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at}"
 
 
 def person_name(user) -> str:

@@ -38,6 +38,9 @@ class Actor:
     workshop: Any = field(default=None, compare=False)
     is_lead: bool = False
     is_co_facilitator: bool = False
+    # Whether the workshop's lead is still a facilitator of the organisation (read only for
+    # another facilitator of it: it decides whether they may take the lead over).
+    lead_is_facilitator: bool = True
     participant: Any = field(default=None, compare=False)
 
     @property
@@ -99,6 +102,17 @@ def _leads(actor: Actor, workshop) -> bool:
     return _open(workshop) and actor.role == Role.FACILITATOR and actor.is_lead
 
 
+def _takes_over(actor: Actor, workshop) -> bool:
+    """A workshop whose lead is no longer a facilitator (demoted, or removed) would be stuck:
+    nobody could change who facilitates it. Any facilitator of the organisation may take it."""
+    return (
+        _open(workshop)
+        and actor.role == Role.FACILITATOR
+        and not actor.is_lead
+        and not actor.lead_is_facilitator
+    )
+
+
 def _takes_part(actor: Actor, workshop) -> bool:
     return _open(workshop) and _writer(actor) and actor.is_participant
 
@@ -127,10 +141,18 @@ RULES: dict[str, Rule] = {
         _org_facilitator, "Only a facilitator can change the organisation's versions of the model."
     ),
     "create_workshops": Rule(_org_facilitator, "Only a facilitator can set up a workshop."),
+    # Who did what, and from where: for the people who answer for the organisation's use of
+    # Breakthrough, not for everyone who appears in it.
+    "read_audit_log": Rule(_org_facilitator, "Only a facilitator can read the audit log."),
     "start_reassessment": Rule(_org_facilitator, "Only a facilitator can start a reassessment."),
     # A workshop
     "facilitate": Rule(_facilitates, "Only the workshop's facilitators can do that."),
     "lead": Rule(_leads, "Only the lead facilitator can change who facilitates."),
+    "take_over_lead": Rule(
+        _takes_over,
+        "Only a facilitator of the organisation can take the lead over, and only from a lead "
+        "who is no longer a facilitator.",
+    ),
     "confirm_understanding": Rule(_takes_part, "Only the workshop's participants can do that."),
     "rate": Rule(_takes_part, "Only the workshop's participants give ratings."),
     "challenge": Rule(

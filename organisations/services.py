@@ -25,7 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from sesame.utils import get_query_string as sesame_query_string
 
-from organisations.models import Invitation, Membership, Role, SignInLinkRequest
+from organisations.audit import audit_record
+from organisations.models import Invitation, Membership, Role, person_name
 from organisations.rules import Actor, ensure
 
 # Sent inside the accepting transaction, with ``invitation`` and ``user``.
@@ -64,6 +65,14 @@ def invitation_create(
     invitation.save()
     link = settings.SITE_URL + reverse("invitation_accept", kwargs={"token": token})
     context = {"invitation": invitation, "link": link, "by": actor.user, "purpose": purpose}
+    audit_record(
+        organisation=organisation,
+        user=actor.user,
+        role=actor.role,
+        action="invitation_sent",
+        summary=f"Invited {email} as {Role(role).label.lower()}"
+        + (f" {purpose}." if purpose else "."),
+    )
     send_mail(
         subject=f"Join {organisation.name} on Breakthrough",
         message=render_to_string("invitations/email.txt", context),
@@ -124,6 +133,12 @@ def invitation_accept(*, token: str, user=None, first_name="", last_name="", pas
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        organisation=invitation.organisation,
+        user=user,
+        action="invitation_accepted",
+        summary=f"{invitation.email} accepted the invitation and joined.",
+    )
     invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     return invitation, user
 
@@ -133,6 +148,13 @@ def invitation_revoke(*, invitation: Invitation, actor: Actor) -> None:
     ensure(actor, "invite_members", invitation.organisation)
     invitation.expires_at = timezone.now()
     invitation.save(update_fields=["expires_at"])
+    audit_record(
+        organisation=invitation.organisation,
+        user=actor.user,
+        role=actor.role,
+        action="invitation_withdrawn",
+        summary=f"Withdrew the invitation to {invitation.email}.",
+    )
 
 
 def _ensure_a_facilitator_stays(membership: Membership) -> None:
@@ -153,9 +175,18 @@ def membership_change_role(*, membership: Membership, role: str, actor: Actor) -
     ensure(actor, "change_members", membership.organisation)
     if role != Role.FACILITATOR:
         _ensure_a_facilitator_stays(membership)
+    before = membership.role
     membership.role = role
     membership.full_clean()
     membership.save(update_fields=["role"])
+    audit_record(
+        organisation=membership.organisation,
+        user=actor.user,
+        role=actor.role,
+        action="role_changed",
+        summary=f"{person_name(membership.user)}: {Role(before).label.lower()} to "
+        f"{Role(role).label.lower()}.",
+    )
     return membership
 
 
@@ -164,25 +195,25 @@ def membership_remove(*, membership: Membership, actor: Actor) -> None:
     """Remove someone from the organisation; what they recorded in workshops stays."""
     ensure(actor, "change_members", membership.organisation)
     _ensure_a_facilitator_stays(membership)
+    audit_record(
+        organisation=membership.organisation,
+        user=actor.user,
+        role=actor.role,
+        action="member_removed",
+        summary=f"Removed {person_name(membership.user)} "
+        f"({membership.get_role_display().lower()}).",
+    )
     membership.delete()
 
 
 # ---------------------------------------------------------------- sign-in links
 
 
-def sign_in_link_send(*, email: str, address: str | None, next_path: str = "") -> None:
-    """Email a one-time sign-in link to ``email`` if it is a member's, unless it or this
-    address asked too often lately. The caller answers the same whatever happened, so that
+def sign_in_link_send(*, email: str, next_path: str = "") -> None:
+    """Email a one-time sign-in link to ``email`` if it is a member's. The caller answers
+    the same whatever happened (and throttles first: organisations/throttle.py), so that
     the form tells nobody which emails have accounts."""
     email = (email or "").strip().lower()
-    since = timezone.now() - timedelta(seconds=settings.MAGIC_LINK_WINDOW)
-    recent = SignInLinkRequest.objects.filter(at__gte=since)
-    too_many = recent.filter(email=email).count() >= settings.MAGIC_LINKS_PER_ACCOUNT or (
-        address and recent.filter(address=address).count() >= settings.MAGIC_LINKS_PER_ADDRESS
-    )
-    SignInLinkRequest.objects.create(email=email, address=address)
-    if too_many:
-        return
     user = (
         get_user_model()
         .objects.filter(email__iexact=email, is_active=True, memberships__isnull=False)

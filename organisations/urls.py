@@ -2,24 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from organisations import views
-from organisations.forms import EmailAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
-        name="login",
-    ),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
-        name="password_reset",
-    ),
+    path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -43,6 +31,8 @@ urlpatterns = [
 # Under /o/<org>/: who is in the organisation.
 organisation_urlpatterns = [
     path("members/", views.members, name="members"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("audit.csv", views.audit_log_csv, name="audit_log_csv"),
     path("members/invite/", views.member_invite, name="member_invite"),
     path("members/role/", views.member_role, name="member_role"),
     path("members/remove/", views.member_remove, name="member_remove"),

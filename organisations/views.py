@@ -1,26 +1,35 @@
-"""Signing in, joining from an invitation, and the members page of an organisation."""
+"""Signing in, joining from an invitation, the members page and the audit log of an
+organisation."""
 
-from axes.helpers import get_client_ip_address
+import csv
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from organisations import services
+from organisations import services, throttle
 from organisations.access import OrganisationRequest, organisation_view
+from organisations.audit import ACTIONS, audit_record
 from organisations.forms import (
+    AuditFilterForm,
+    EmailAuthenticationForm,
     InvitationAcceptForm,
     InvitationForm,
     RoleForm,
     SignInLinkForm,
     refusal_onto,
 )
-from organisations.models import Membership, Role
+from organisations.models import AuditEvent, Membership, Role
+from organisations.rules import ensure
 
 
 @login_required
@@ -29,6 +38,34 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(memberships) == 1:
         return redirect("organisation_home", memberships[0].organisation.slug)
     return render(request, "home.html", {"memberships": memberships})
+
+
+class SignInView(auth_views.LoginView):
+    authentication_form = EmailAuthenticationForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if getattr(self.request, "sign_in_wait", 0):
+            response.status_code = 429  # Too Many Requests: the page says how long to wait
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, limited per address and per account (organisations/throttle.py)."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        if not throttle.reset_allowed_from(self.request):
+            return render(self.request, "registration/password_reset_throttled.html", status=429)
+        email = form.cleaned_data["email"]
+        mail_allowed = throttle.reset_mail_allowed(email)
+        throttle.reset_requested(self.request, email)
+        if not mail_allowed:
+            # The same answer as a mail sent, known address or not: it tells nobody anything.
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -191,11 +228,13 @@ def sign_in_link_request(request: HttpRequest) -> HttpResponse:
     """Ask for a one-time sign-in link by email: for a director who never set a password."""
     form = SignInLinkForm(request.POST or None, initial={"next": request.GET.get("next", "")})
     if request.method == "POST" and form.is_valid():
-        services.sign_in_link_send(
-            email=form.cleaned_data["email"],
-            address=get_client_ip_address(request),
-            next_path=_safe_next(request, form.cleaned_data["next"]),
-        )
+        email = form.cleaned_data["email"]
+        allowed = throttle.sign_in_link_allowed(request, email)
+        throttle.sign_in_link_requested(request, email)
+        if allowed:
+            services.sign_in_link_send(
+                email=email, next_path=_safe_next(request, form.cleaned_data["next"])
+            )
         # The same answer whether or not the email is a member's, and when throttled.
         return render(
             request, "registration/sign_in_link_sent.html", {"email": form.cleaned_data["email"]}
@@ -221,3 +260,86 @@ def sign_in_link_use(request: HttpRequest) -> HttpResponse:
         "registration/sign_in_link_use.html",
         {"person": user, "token": token, "next": next_path},
     )
+
+
+# ---------------------------------------------------------------- the audit log
+
+AUDIT_PAGE_SIZE = 50
+
+
+def _audit_events(request: OrganisationRequest):
+    """The organisation's events as the filters in the query string ask, and the form."""
+    ensure(request.actor, "read_audit_log", request.organisation)
+    form = AuditFilterForm(request.GET or None, actions=ACTIONS)
+    events = AuditEvent.objects.filter(organisation=request.organisation)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["person"]:
+            events = events.filter(actor_label__icontains=data["person"])
+        if data["since"]:
+            events = events.filter(at__date__gte=data["since"])
+        if data["until"]:
+            events = events.filter(at__date__lte=data["until"])
+    return events, form
+
+
+@organisation_view
+@require_safe
+def audit_log(request: OrganisationRequest) -> HttpResponse:
+    events, form = _audit_events(request)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "organisations/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "actions": ACTIONS,
+            "query": query.urlencode(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@organisation_view
+@require_safe
+def audit_log_csv(request: OrganisationRequest) -> HttpResponse:
+    """The events as the filters ask, all of them, as CSV (for the DPO's own records)."""
+    events, _form = _audit_events(request)
+    audit_record(
+        organisation=request.organisation,
+        user=request.user,
+        role=request.membership.role,
+        action="audit_exported",
+        summary="Downloaded the audit log as CSV"
+        + (f" ({request.GET.urlencode()})." if request.GET else "."),
+        request=request,
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{request.organisation.slug}-audit-log.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["when (UTC)", "who", "role", "what", "details", "address"])
+    for e in events.iterator():
+        writer.writerow(
+            [
+                e.at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                _csv_safe(e.actor_label),
+                e.role,
+                ACTIONS.get(e.action, e.action),
+                _csv_safe(e.summary),
+                e.address or "",
+            ]
+        )
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """A cell a spreadsheet will not run: a leading =, +, - or @ makes it a formula
+    (a workshop's title is typed by people)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -15,6 +15,7 @@ from tests.factories import UserFactory
         "admin:organisations_organisation_changelist",
         "admin:organisations_invitation_changelist",
         "admin:assessments_workshop_changelist",
+        "admin:organisations_auditevent_changelist",
     ],
 )
 def test_the_admin_lists_it(client, db, name, northshire, workshop):
@@ -72,3 +73,30 @@ def test_a_closed_workshop_is_read_only_in_the_admin(admin_client, northshire, a
     assert response.status_code == 403
     closed.refresh_from_db()
     assert closed.title != "Rewritten history"
+
+
+def test_the_content_of_a_version_workshops_rely_on_is_read_only_in_the_admin(
+    admin_client, workshop
+):
+    """A closed workshop's wall chart, report and PDFs read the version it pinned: changing
+    a barrier or a stage of it in the admin would rewrite the record (and not move its
+    revision, so cached PDFs would disagree with the pages)."""
+    from model_content.models import Barrier, BarrierStage
+
+    barrier = Barrier.objects.get(version=workshop.model_version, slug="learning")
+    stage = BarrierStage.objects.get(barrier=barrier, stage="starting")
+    pages = [
+        (reverse("admin:model_content_barrier_change", args=[barrier.pk]), {"name": "Renamed"}),
+        (reverse("admin:model_content_barrierstage_change", args=[stage.pk]), {"headline": "X"}),
+        (
+            reverse("admin:model_content_modelversion_change", args=[workshop.model_version.pk]),
+            {"name": "Renamed"},
+        ),
+    ]
+    for url, data in pages:
+        assert admin_client.get(url).status_code == 200  # it can still be read
+        assert admin_client.post(url, data).status_code == 403
+        delete = url.replace("/change/", "/delete/")
+        assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    barrier.refresh_from_db()
+    assert barrier.name == "Learning"

@@ -109,3 +109,35 @@ def test_an_email_typed_in_capitals_is_invited_and_confirmed_as_it_is_stored(cli
     page = client_for(alice).get(response["Location"]).content.decode()
     assert mail.outbox[-1].to == ["nadia.khan@example.org"]
     assert "Invitation sent to nadia.khan@example.org." in page
+
+
+def test_an_invitation_from_a_workshop_accepted_after_it_closed_joins_the_organisation_only(
+    northshire, alice, team
+):
+    """Someone invited at step 2 who accepts after the close is a member of the organisation;
+    the closed record keeps its participants and its revision."""
+    from assessments.models import Workshop
+    from assessments.selectors.workshops import workshop_actor_for
+    from assessments.services.setup import participant_invite
+    from organisations.services import invitation_accept
+    from tests.builders import workshop_completed
+
+    workshop = workshop_completed(
+        organisation=northshire, facilitator=alice, members=team, closed=False
+    )
+    invitation, token = participant_invite(
+        workshop=workshop,
+        email="late@example.org",
+        actor=workshop_actor_for(workshop=workshop, user=alice),
+    )
+    Workshop.objects.filter(pk=workshop.pk).update(closed_at=timezone.now())
+    workshop.refresh_from_db()
+    before = (workshop.revision, sorted(workshop.participants.values_list("user_id", flat=True)))
+
+    _, user = invitation_accept(token=token, first_name="L", last_name="Ate", password=PASSWORD)
+
+    assert Membership.objects.filter(organisation=northshire, user=user, role="member").exists()
+    workshop.refresh_from_db()
+    after = (workshop.revision, sorted(workshop.participants.values_list("user_id", flat=True)))
+    assert after == before
+    assert not Participant.objects.filter(user=user).exists()

@@ -69,7 +69,8 @@ def test_the_migration_renumbers_what_the_constraints_would_refuse():
     order pages listed them, so that the constraints can be added to a database that has them."""
     executor = MigrationExecutor(connection)
     before = [("model_content", "0003_organisation_moved")]
-    latest = executor.loader.graph.leaf_nodes("model_content")
+    # Every app forward again: going back to 0003 unapplies what depends on 0004 elsewhere.
+    latest = executor.loader.graph.leaf_nodes()
     executor.migrate(before)
     try:
         apps = executor.loader.project_state(before).apps

@@ -72,3 +72,19 @@ def test_a_malformed_switch_stops_the_app_at_start():
     result = manage("check", DEBUG="true", DATABASE_PREPARED_STATEMENTS="perhaps")
     assert result.returncode != 0
     assert "DATABASE_PREPARED_STATEMENTS must be true or false" in result.stderr
+
+
+def test_the_trusted_proxy_count_comes_from_the_environment_and_nonsense_stops_the_app():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)",
+        DEBUG="true",
+        TRUSTED_PROXY_COUNT="2",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "2"
+    for nonsense in ("-1", "one"):
+        result = manage("check", DEBUG="true", TRUSTED_PROXY_COUNT=nonsense)
+        assert result.returncode != 0
+        assert "TRUSTED_PROXY_COUNT must be" in result.stderr

@@ -222,19 +222,25 @@ def test_another_member_never_sees_a_submitted_rating_before_the_reveal(
     )
 
 
-def test_a_nul_character_in_evidence_is_refused_without_an_error_and_the_text_kept(
-    client_for, assessing, bob
-):
-    # PostgreSQL cannot store NUL; the form refuses it and the draft keeps the rest.
+def test_a_nul_character_in_evidence_is_refused_with_a_400_that_says_so(client_for, assessing, bob):
+    # PostgreSQL cannot store NUL: every request holding one is refused before any view
+    # (breakthrough/middleware.py), the autosave's in JSON, which autosave.js shows.
     client = client_for(bob)
     response = client.post(
         url("rating_submit", assessing, barrier="learning"),
         {"stage": "starting", "evidence": "Seen in\x00 finance"},
     )
     assert response.status_code == 400
-    assert RatingDraft.objects.get(participant__user=bob).evidence == "Seen in finance"
-    draft = client.post(url("rating_draft", assessing, barrier="learning"), {"evidence": "a\x00b"})
-    assert draft.status_code == 200
+    assert "NUL character" in response.content.decode()
+    assert not Rating.objects.exists()
+    draft = client.post(
+        url("rating_draft", assessing, barrier="learning"),
+        {"evidence": "a\x00b"},
+        headers={"accept": "application/json"},
+    )
+    assert draft.status_code == 400
+    assert "NUL character" in draft.json()["error"]
+    assert not RatingDraft.objects.exists()
 
 
 def test_ticking_another_barriers_descriptor_is_refused_and_the_typing_kept(

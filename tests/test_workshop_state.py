@@ -27,7 +27,7 @@ def test_an_unchanged_workshop_answers_304_with_the_same_etag(client_for, alice,
     client = client_for(alice)
     first = client.get(state_url(workshop))
     assert first.status_code == 200
-    assert first["Cache-Control"] == "private, no-cache"
+    assert first["Cache-Control"] == "private, no-store"
     again = client.get(state_url(workshop), headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304
 

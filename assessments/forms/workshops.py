@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from assessments.dates import EARLIEST, LATEST, date_in_range
 from assessments.ids import id_typed
 from assessments.models import (
     ACTION_MAX,
@@ -35,9 +36,21 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class DateInRangeField(forms.DateField):
+    """A date picker that offers, and a field that accepts, only the dates in range
+    (assessments/dates.py)."""
+
+    default_validators = [date_in_range]
+
+    def __init__(self, **kwargs):
+        attrs = {"type": "date", "min": EARLIEST.isoformat(), "max": LATEST.isoformat()}
+        kwargs.setdefault("widget", forms.DateInput(attrs=attrs, format="%Y-%m-%d"))
+        super().__init__(**kwargs)
+
+
 class WorkshopForm(forms.Form):
     title = forms.CharField(max_length=200)
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = DateInRangeField()
     barriers = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         help_text="All six by default; the paper suggests a team may start with one or two.",
@@ -48,6 +61,8 @@ class WorkshopForm(forms.Form):
         required=False,
         help_text="Members and facilitators of the organisation; invite others from Members.",
     )
+    # A token of this form's own (made when it is shown): sent twice, it makes one workshop.
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
     anonymous = forms.BooleanField(
         required=False,
         label="Show individual ratings anonymously once revealed",
@@ -170,9 +185,8 @@ class ActionForm(forms.Form):
     accountable_name = forms.CharField(
         max_length=NAME_MAX, required=False, label="…or someone outside Breakthrough"
     )
-    due_on = forms.DateField(
+    due_on = DateInRangeField(
         label="Due",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Give the date the action is due."},
     )
     breakthrough_point = forms.ModelChoiceField(
@@ -209,9 +223,8 @@ class WorkshopDetailsForm(forms.Form):
 
 
 class ReassessForm(forms.Form):
-    reassess_on = forms.DateField(
+    reassess_on = DateInRangeField(
         label="Date to reassess",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Give the date to reassess."},
     )
 

@@ -37,12 +37,22 @@ def workshop_actor(*, workshop: Workshop, user, role: str | None) -> Actor:
     """Who ``user`` is in ``workshop``, for the rules: ``role`` is their role in its
     organisation as the request read it (None: not a member).
 
-    One query for most of the room (the participant row); the co-facilitator link is looked
-    up only for a facilitator of the organisation who does not lead this workshop.
+    One query for most of the room (the participant row); the co-facilitator link and the
+    lead's own role are looked up only for a facilitator of the organisation who does not
+    lead this workshop.
     """
     may_facilitate = role == Role.FACILITATOR
     is_lead = may_facilitate and workshop.lead_facilitator_id == user.pk
     is_co = may_facilitate and not is_lead and workshop.co_facilitators.filter(pk=user.pk).exists()
+    lead_is_facilitator = (
+        not may_facilitate
+        or is_lead
+        or Membership.objects.filter(
+            organisation_id=workshop.organisation_id,
+            user_id=workshop.lead_facilitator_id,
+            role=Role.FACILITATOR,
+        ).exists()
+    )
     participant = Participant.objects.filter(workshop=workshop, user=user).first()
     if participant is not None:
         participant.workshop, participant.user = workshop, user
@@ -53,6 +63,7 @@ def workshop_actor(*, workshop: Workshop, user, role: str | None) -> Actor:
         workshop=workshop,
         is_lead=is_lead,
         is_co_facilitator=is_co,
+        lead_is_facilitator=lead_is_facilitator,
         participant=participant,
     )
 
@@ -118,11 +129,12 @@ def _letters(i: int) -> str:
 def author_labels(
     workshop: Workshop, participants: list[Participant]
 ) -> dict[int, tuple[str, str]]:
-    """Participant id → (short label, long label) as the workshop shows ratings after the reveal.
+    """Participant id → (short label, long label) as the workshop shows ratings after the reveal,
+    in the order ratings are to be listed (the dict's own order).
 
     Anonymous workshops label people "A", "B", ... in a fixed order that does
     not follow the order of the names, so a label cannot be matched to a
-    person from the participant list.
+    person from the participant list; and they are listed in that order, A first.
     """
     if workshop.anonymous:
         # Keyed on the server's secret: participants are created in the order of their
@@ -217,7 +229,9 @@ def ratings_own(*, participant: Participant) -> dict[int, Rating]:
     """Barrier id → the participant's own submitted rating."""
     return {
         r.barrier_id: r
-        for r in Rating.objects.filter(participant=participant).prefetch_related("descriptors")
+        for r in Rating.objects.filter(participant=participant)
+        .select_related("given_by")
+        .prefetch_related("descriptors")
     }
 
 
@@ -310,6 +324,12 @@ def ratings_revealed(
     for r in ratings:
         short, long = labels.get(r.participant_id, ("?", "Former participant"))
         by_barrier[r.barrier_id].append(RatingView(rating=r, short_label=short, long_label=long))
+    # Listed by label, everywhere (grid, step 3, the state endpoint, the PDFs): in participant
+    # order, which follows the names, an anonymous workshop's markers would line up with the
+    # team list and give the labels away.
+    position = {pid: i for i, pid in enumerate(labels)}
+    for views in by_barrier.values():
+        views.sort(key=lambda v: position.get(v.rating.participant_id, len(position)))
     spreads = {}
     for barrier in barriers:
         views = by_barrier.get(barrier.pk, [])

@@ -18,6 +18,7 @@ from assessments.services.workshop import (
 )
 from model_content.models import Barrier, Stage
 from model_content.selectors import barrier_descriptor_choices
+from organisations.models import person_name
 from organisations.rules import Actor, ensure
 
 # A draft holds what was typed, up to a generous bound against abuse; the evidence's own
@@ -81,15 +82,35 @@ def rating_submit(
     ticked, all_of_them = _descriptors_ticked(barrier, descriptor_ids)
     if not all_of_them:
         raise ValidationError({"descriptors": "Tick descriptors of this barrier only."})
+    now = timezone.now()
     fields = {
         "stage": stage,
         "evidence": (evidence or "").strip(),
         "given_by": given_by,
-        "submitted_at": timezone.now(),
+        "replaced_own_at": None,
+        "submitted_at": now,
     }
+    replaces_own = False
+    if given_by is not None:
+        before = Rating.objects.filter(participant=participant, barrier=barrier).first()
+        replaces_own = before is not None and before.given_by_id is None
+        # Once replaced, it stays said, whoever records on their behalf after.
+        fields["replaced_own_at"] = now if replaces_own else before and before.replaced_own_at
     Rating(participant=participant, barrier=barrier, **fields).full_clean(
         exclude={"participant", "barrier", "given_by"}, validate_unique=False
     )
+    if replaces_own:
+        # For everyone to read, so nothing of either rating (hidden until the reveal); and in
+        # an anonymous workshop not whose, which with the marker "given through the
+        # facilitator" would tie a label to a name.
+        whose = "a participant's" if workshop.anonymous else f"{person_name(participant.user)}'s"
+        history_record(
+            workshop=workshop,
+            actor=actor.user,
+            kind="on_behalf",
+            summary=f"Recorded {whose} rating for {barrier.name} on their behalf, replacing "
+            "the one they gave.",
+        )
     # One rating per person and barrier is the database's constraint; a change of mind
     # keeps the rating's code, which links to it use.
     rating, _created = Rating.objects.update_or_create(
@@ -108,7 +129,7 @@ def rating_submit(
         # and the history tells the facilitator why the step moved.
         _reveal(
             workshop,
-            by_id=workshop.lead_facilitator_id,
+            by=workshop.lead_facilitator,
             summary="Revealed automatically: everyone had rated every barrier.",
         )
     return rating
@@ -130,15 +151,15 @@ def ratings_reveal(*, workshop: Workshop, actor: Actor) -> None:
         raise ValidationError("Ratings are revealed after the individual assessment.")
     if workshop.is_revealed:
         return
-    _reveal(workshop, by_id=actor.user.pk, summary="Revealed the ratings.")
+    _reveal(workshop, by=actor.user, summary="Revealed the ratings.")
 
 
-def _reveal(workshop: Workshop, *, by_id: int, summary: str) -> None:
+def _reveal(workshop: Workshop, *, by, summary: str) -> None:
     now = timezone.now()
     workshop.assessment_closed_at = workshop.assessment_closed_at or now
     workshop.revealed_at = now
     workshop.step = Step.CONSENSUS
     workshop.timebox_ends_at = None
     workshop.save(update_fields=["assessment_closed_at", "revealed_at", "step", "timebox_ends_at"])
-    history_record(workshop=workshop, actor_id=by_id, kind="reveal", summary=summary)
+    history_record(workshop=workshop, actor=by, kind="reveal", summary=summary)
     workshop_touch(workshop)

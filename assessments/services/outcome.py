@@ -56,6 +56,7 @@ def action_add(*, workshop: Workshop, barrier: Barrier, actor: Actor, **fields) 
         workshop=workshop,
         actor=actor.user,
         kind="action",
+        audit="action_added",
         summary=f"Action for {barrier.name}: {action.description[:80]} "
         f"(responsible {action.responsible_display}, due {action.due_on:%-d %B %Y}).",
     )
@@ -96,6 +97,7 @@ def action_remove(*, workshop: Workshop, action: Action, actor: Actor) -> None:
         workshop=workshop,
         actor=actor.user,
         kind="action",
+        audit="action_removed",
         summary=f"Removed action: {action.description[:80]}.",
     )
     action.delete()

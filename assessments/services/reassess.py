@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.dates import date_in_range
 from assessments.models import Action, ActionReview, Step, Workshop
 from assessments.services.setup import workshop_create
 from assessments.services.workshop import (
@@ -25,6 +26,10 @@ def reassessment_date_set(*, workshop: Workshop, reassess_on, actor: Actor) -> N
     ensure_step(workshop, Step.REASSESS)
     if reassess_on is None or reassess_on <= max(workshop.date, timezone.localdate()):
         raise ValidationError({"reassess_on": "Choose a date after today and after the workshop."})
+    try:
+        date_in_range(reassess_on)
+    except ValidationError as e:
+        raise ValidationError({"reassess_on": e.messages}) from e
     workshop.reassess_on = reassess_on
     workshop.save(update_fields=["reassess_on"])
     history_record(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.models import Participant, Step, Workshop, WorkshopInvitation
@@ -14,11 +14,12 @@ from assessments.selectors.outcome import workshop_outcome
 from assessments.services.workshop import (
     ensure_step,
     history_record,
+    workshop_audit,
     workshop_lock,
     workshop_touch,
 )
 from model_content.selectors import model_version_current
-from organisations.models import Membership, Role
+from organisations.models import Membership, Role, person_name
 from organisations.rules import Actor, ensure
 from organisations.services import invitation_create
 
@@ -36,8 +37,15 @@ def workshop_create(
     participants,
     anonymous: bool,
     auto_reveal: bool = False,
+    submission=None,
 ) -> Workshop:
+    """A new workshop; ``submission`` is the set-up form's token: the same form sent twice
+    (a double click) gives the workshop the first made, not a second."""
     ensure(actor, "create_workshops", organisation)
+    if submission is not None:
+        made = Workshop.objects.filter(organisation=organisation, submission=submission).first()
+        if made is not None:
+            return made
     version = model_version_current(organisation=organisation)
     barriers = list(version.barriers.filter(slug__in=barrier_slugs))
     if not barriers:
@@ -50,11 +58,21 @@ def workshop_create(
         anonymous=anonymous,
         auto_reveal=auto_reveal,
         lead_facilitator=actor.user,
+        submission=submission,
     )
-    workshop.full_clean()
-    workshop.save()
+    workshop.full_clean(validate_constraints=False)
+    try:
+        # Two clicks at once: the database's constraint lets one through; the other waits
+        # for it and finds its workshop.
+        with transaction.atomic():
+            workshop.save()
+    except IntegrityError:
+        if submission is None:
+            raise
+        return Workshop.objects.get(organisation=organisation, submission=submission)
     workshop.barriers.set(barriers)
     _participants_add(workshop, participants)
+    workshop_audit(workshop=workshop, user=actor.user, action="workshop_created", summary="Set up.")
     return workshop
 
 
@@ -127,7 +145,12 @@ def participant_join(*, invitation, user) -> None:
     workshop has closed since (a closed record never changes) or they joined as a viewer."""
     link = WorkshopInvitation.objects.filter(invitation=invitation).select_related("workshop")
     link = link.first()
-    if link is None or invitation.role == Role.VIEWER or link.workshop.is_closed:
+    if link is None or invitation.role == Role.VIEWER:
+        return
+    # Under the workshop's lock: an acceptance racing the close waits for it, then finds it
+    # closed (the invitation's own transaction holds the lock until the newcomer is in).
+    workshop_lock(link.workshop)
+    if link.workshop.is_closed:
         return
     Participant.objects.get_or_create(workshop=link.workshop, user=user)
     workshop_touch(link.workshop)
@@ -147,6 +170,32 @@ def lead_hand_over(*, workshop: Workshop, to, actor: Actor) -> None:
     workshop.co_facilitators.add(previous)
     history_record(
         workshop=workshop, actor=actor.user, kind="lead", summary=f"Handed the lead to {to}."
+    )
+    workshop_touch(workshop)
+
+
+@transaction.atomic
+def lead_take_over(*, workshop: Workshop, actor: Actor) -> None:
+    """Take the lead of a workshop whose lead is no longer a facilitator of the organisation."""
+    ensure(actor, "take_over_lead", workshop)
+    workshop_lock(workshop)
+    # Again under the lock: two facilitators taking over at once, the second finds the
+    # first leading.
+    if Membership.objects.filter(
+        organisation_id=workshop.organisation_id,
+        user_id=workshop.lead_facilitator_id,
+        role=Role.FACILITATOR,
+    ).exists():
+        raise ValidationError(f"{person_name(workshop.lead_facilitator)} leads this workshop.")
+    previous = workshop.lead_facilitator
+    workshop.lead_facilitator = actor.user
+    workshop.save(update_fields=["lead_facilitator"])
+    workshop.co_facilitators.remove(actor.user)
+    history_record(
+        workshop=workshop,
+        actor=actor.user,
+        kind="lead",
+        summary=f"Took the lead over from {person_name(previous)}, no longer a facilitator.",
     )
     workshop_touch(workshop)
 
@@ -197,10 +246,17 @@ def step_move(*, workshop: Workshop, to: int, actor: Actor) -> Workshop:
                 "Before the reassessment date, record a consensus, a target and three key "
                 f"actions (or the reason for fewer) for: {', '.join(missing)}."
             )
+    moved_from = workshop.step
     workshop.step = to
     if to != Step.ASSESS:
         workshop.timebox_ends_at = None
     workshop.save(update_fields=["step", "assessment_closed_at", "timebox_ends_at"])
+    workshop_audit(
+        workshop=workshop,
+        user=actor.user,
+        action="step_moved",
+        summary=f"Moved from step {moved_from} to step {to}, {Step(to).label}.",
+    )
     workshop_touch(workshop)
     return workshop
 

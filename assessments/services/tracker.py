@@ -22,6 +22,7 @@ def action_status_set(*, action: Action, status: str, note: str, actor: Actor) -
         workshop=action.workshop,
         actor=actor.user,
         kind="action",
+        audit="action_status",
         summary=f"{action.description[:80]}: {action.get_status_display().lower()}.",
     )
     workshop_touch(action.workshop)

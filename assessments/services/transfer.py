@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
+from assessments.dates import date_in_range
 from assessments.models import (
     Action,
     ActionReview,
@@ -161,7 +163,7 @@ def _workshop_import(w, organisation, versions, workshops, who, barrier_of) -> W
         organisation=organisation,
         model_version=versions[version_ref],
         title=w["title"],
-        date=parse_date(w["date"]),
+        date=_date(w["date"], f"workshop {w['code']}: date"),
         anonymous=w["anonymous"],
         lead_facilitator=who(w["lead_facilitator"]),
         previous=workshops[w["previous"]] if w["previous"] else None,
@@ -169,7 +171,7 @@ def _workshop_import(w, organisation, versions, workshops, who, barrier_of) -> W
         assessment_closed_at=_parse(w["assessment_closed_at"]),
         revealed_at=_parse(w["revealed_at"]),
         timebox_ends_at=_parse(w["timebox_ends_at"]),
-        reassess_on=parse_date(w["reassess_on"]) if w["reassess_on"] else None,
+        reassess_on=_date(w["reassess_on"], f"workshop {w['code']}: reassess_on"),
         closed_at=_parse(w["closed_at"]),
         revision=w["revision"],
     )
@@ -245,7 +247,7 @@ def _workshop_import(w, organisation, versions, workshops, who, barrier_of) -> W
             responsible_name=a["responsible_name"],
             accountable=who(a["accountable"]),
             accountable_name=a["accountable_name"],
-            due_on=parse_date(a["due_on"]),
+            due_on=_date(a["due_on"], f"action {a['code']}: due_on"),
             breakthrough_point=(
                 b.points.get(order=a["breakthrough_point"]) if a["breakthrough_point"] else None
             ),
@@ -275,6 +277,20 @@ def _workshop_import(w, organisation, versions, workshops, who, barrier_of) -> W
         )
         _set_auto(entry, at=h["at"])
     return workshop
+
+
+def _date(value, where: str):
+    """A date of the file, in the range every form and service keeps to (or None)."""
+    if not value:
+        return None
+    day = parse_date(value)
+    if day is None:
+        raise TransferError(f"{where}: {value!r} is not a date.")
+    try:
+        date_in_range(day)
+    except ValidationError as e:
+        raise TransferError(f"{where}: {e.messages[0]}") from e
+    return day
 
 
 def _parse(value):

@@ -14,6 +14,7 @@ from django.db.models import F
 from assessments.models import HistoryEntry, Step, Workshop
 from assessments.selectors.workshops import barrier_in_scope
 from model_content.models import Barrier, Stage
+from organisations.audit import audit_record
 
 
 class Conflict(Exception):
@@ -40,15 +41,43 @@ def workshop_touch(workshop: Workshop) -> None:
     workshop.refresh_from_db()
 
 
+# What each kind of history entry is in the organisation's audit log (organisations/audit.py).
+_AUDITED_AS = {
+    "reveal": "ratings_revealed",
+    "consensus": "consensus_saved",
+    "target": "target_saved",
+    "lead": "lead_changed",
+    "close": "workshop_closed",
+    "review": "action_reviewed",
+    "reassess": "reassessment_date",
+    "on_behalf": "rating_on_behalf",
+    "details": "workshop_details",
+}
+
+
 def history_record(
-    *, workshop: Workshop, kind: str, summary: str, actor=None, actor_id: int | None = None
+    *, workshop: Workshop, actor, kind: str, summary: str, audit: str | None = None
 ) -> None:
+    """The workshop's history entry, and the same act in the organisation's audit log
+    (``audit`` names it there when the kind alone does not say: an action added or removed)."""
     HistoryEntry.objects.create(
         organisation_id=workshop.organisation_id,
         workshop=workshop,
-        actor_id=actor.pk if actor is not None else actor_id,
+        actor=actor,
         kind=kind,
         summary=summary,
+    )
+    workshop_audit(
+        workshop=workshop, user=actor, action=audit or _AUDITED_AS[kind], summary=summary
+    )
+
+
+def workshop_audit(*, workshop: Workshop, user, action: str, summary: str) -> None:
+    audit_record(
+        organisation=workshop.organisation_id,
+        user=user,
+        action=action,
+        summary=f"{workshop.title}: {summary}",
     )
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<uuid:code>/join.svg", join.workshop_join_qr, name="workshop_join_qr"),
     path("<uuid:code>/timebox/", setup.timebox_set, name="timebox_set"),
     path("<uuid:code>/facilitators/", setup.facilitators_change, name="facilitators_change"),
+    path("<uuid:code>/take-over/", setup.lead_take_over, name="lead_take_over"),
     path("<uuid:code>/participants/", setup.participant_add, name="participant_add"),
     path("<uuid:code>/understood/", explain.understanding_confirm, name="understanding_confirm"),
     path("<uuid:code>/rate/<slug:barrier>/", assess.rating_submit, name="rating_submit"),

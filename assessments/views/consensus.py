@@ -19,7 +19,6 @@ from assessments.views.fetch import (
     rating_get,
     workshop_get,
 )
-from assessments.views.setup import refused
 from organisations.access import OrganisationRequest, organisation_view
 
 
@@ -29,9 +28,11 @@ def challenge_add(request: OrganisationRequest, code, rating) -> HttpResponse:
     workshop = workshop_get(request, code)
     the_rating = rating_get(workshop, rating)
     form = ChallengeForm(request.POST)
+    # Refused, the challenge comes back in its own box, as typed, with the reason.
+    bound = {("challenge", the_rating.code): form}
     if not form.is_valid():
         messages.error(request, "Write your challenge (up to 1,000 characters).")
-        return workshop_page(request, workshop, status=400)
+        return workshop_page(request, workshop, bound=bound, status=400)
     try:
         services.challenge_add(
             workshop=workshop,
@@ -40,7 +41,8 @@ def challenge_add(request: OrganisationRequest, code, rating) -> HttpResponse:
             actor=actor_in(request, workshop),
         )
     except ValidationError as e:
-        return refused(request, workshop, e)
+        form.add_error(None, errors_of(e))
+        return workshop_page(request, workshop, bound=bound, status=400)
     return back(request, workshop, f"barrier-{the_rating.barrier.slug}")
 
 

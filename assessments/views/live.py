@@ -33,7 +33,7 @@ from assessments.selectors import workshops as selectors
 from assessments.selectors.outcome import workshop_outcome
 from assessments.views.fetch import actor_in, workshop_get
 from model_content.models import Stage
-from organisations.access import OrganisationRequest, organisation_view
+from organisations.access import NO_STORE, OrganisationRequest, organisation_view
 
 # The regions a page may ask the state endpoint for.
 REGIONS = ("stepper", "progress", "grid", "charts")
@@ -80,7 +80,7 @@ def _unchanged(request: HttpRequest, org: str, code) -> HttpResponse | None:
     etag = _etag(revision, entry.user_id, _regions_param(request))
     if etag != if_none_match:
         return None
-    return HttpResponseNotModified(headers={"ETag": etag, "Cache-Control": "private, no-cache"})
+    return HttpResponseNotModified(headers={"ETag": etag, "Cache-Control": NO_STORE})
 
 
 def _regions_param(request: HttpRequest) -> str:
@@ -266,5 +266,5 @@ def _workshop_state(request: OrganisationRequest, code) -> HttpResponse:
             "step_url": _workshop_url(request, workshop),
             "regions": regions,
         },
-        headers={"Cache-Control": "private, no-cache"},
+        headers={"Cache-Control": NO_STORE},
     )

@@ -27,20 +27,25 @@ def action_review(request: OrganisationRequest, code, action) -> HttpResponse:
     workshop = workshop_get(request, code)
     the_action = action_get(request, action)
     form = ActionStatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose done, in progress, not started or dropped.")
-        return workshop_page(request, workshop, status=400)
-    try:
-        services.action_review(
-            workshop=workshop,
-            action=the_action,
-            status=form.cleaned_data["status"],
-            note=form.cleaned_data["note"],
-            actor=actor_in(request, workshop),
-        )
-    except ValidationError as e:
-        return refused(request, workshop, e)
-    return back(request, workshop, "review")
+    if form.is_valid():
+        try:
+            services.action_review(
+                workshop=workshop,
+                action=the_action,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                actor=actor_in(request, workshop),
+            )
+        except ValidationError as e:
+            form.add_error(None, " ".join(e.messages))
+        else:
+            return back(request, workshop, "review")
+    # The review's row again as it was typed, with the reason.
+    why = " ".join(form.non_field_errors())
+    messages.error(
+        request, f"The review of “{the_action.description[:60]}” was not saved. {why}".strip()
+    )
+    return workshop_page(request, workshop, bound={("review", the_action.code): form}, status=400)
 
 
 @organisation_view

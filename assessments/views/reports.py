@@ -10,7 +10,6 @@ def _download(request: OrganisationRequest, code, kind: str) -> HttpResponse:
     workshop = workshop_get(request, code)
     response = HttpResponse(pdf_for(workshop=workshop, kind=kind), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(workshop, kind)}"'
-    response["Cache-Control"] = "private, no-cache"
     return response
 
 

@@ -3,6 +3,8 @@ facilitates and who takes part."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -46,6 +48,7 @@ def workshop_create(request: OrganisationRequest) -> HttpResponse:
             "title": "Management team workshop",
             "date": timezone.localdate(),
             "barriers": [b.slug for b in barriers],
+            "submission": uuid.uuid4(),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -59,6 +62,7 @@ def workshop_create(request: OrganisationRequest) -> HttpResponse:
                 participants=list(form.cleaned_data["participants"]),
                 anonymous=form.cleaned_data["anonymous"],
                 auto_reveal=form.cleaned_data["auto_reveal"],
+                submission=form.cleaned_data["submission"],
             )
         except ValidationError as e:
             form.add_error(None, errors_of(e))
@@ -163,6 +167,18 @@ def facilitators_change(request: OrganisationRequest, code) -> HttpResponse:
             return workshop_page(request, workshop, status=400)
     except ValidationError as e:
         return refused(request, workshop, e)
+    return back(request, workshop)
+
+
+@organisation_view
+@form_post
+def lead_take_over(request: OrganisationRequest, code) -> HttpResponse:
+    workshop = workshop_get(request, code)
+    try:
+        services.lead_take_over(workshop=workshop, actor=actor_in(request, workshop))
+    except ValidationError as e:
+        return refused(request, workshop, e)
+    messages.success(request, "You lead this workshop now.")
     return back(request, workshop)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,9 +20,14 @@ from organisations.rules import can
 @organisation_view
 @require_safe
 def action_tracker(request: OrganisationRequest) -> HttpResponse:
+    return _tracker_page(request, _tracker_view(request.GET))
+
+
+def _tracker_page(request: OrganisationRequest, show: str, typed=None, status: int = 200):
+    """The tracker as ``show`` asks. ``typed``: an action's status form that was refused,
+    shown back in that action's row as it was typed."""
     # ?show=yours: the actions a person answers for, the list they open on their phone.
     # ?show=closed: done or dropped, what a board asks has been achieved.
-    show = _tracker_view(request.GET)
     organisation = request.organisation
     if show == "closed":
         actions = selectors.closed_actions(organisation=organisation)
@@ -31,6 +37,7 @@ def action_tracker(request: OrganisationRequest) -> HttpResponse:
         )
     for action in actions:
         action.may_update = can(request.actor, "update_action", action)
+        action.typed = typed[1] if typed and typed[0] == action.code else None
     return render(
         request,
         "workshops/action_tracker.html",
@@ -40,6 +47,7 @@ def action_tracker(request: OrganisationRequest) -> HttpResponse:
             "show": show,
             "status_form": ActionStatusForm(),
         },
+        status=status,
     )
 
 
@@ -59,15 +67,23 @@ def _to_tracker(request: OrganisationRequest) -> HttpResponse:
 def action_status(request: OrganisationRequest, action) -> HttpResponse:
     the_action = action_get(request, action)
     form = ActionStatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose done, in progress, not started or dropped.")
-        return _to_tracker(request)
-    services.action_status_set(
-        action=the_action,
-        status=form.cleaned_data["status"],
-        note=form.cleaned_data["note"],
-        actor=request.actor,
-    )
+    if form.is_valid():
+        try:
+            services.action_status_set(
+                action=the_action,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                actor=request.actor,
+            )
+        except ValidationError as e:
+            form.add_error(None, " ".join(e.messages))
+    if form.errors:
+        # The tracker again, this action's row as it was typed, with the reason.
+        why = " ".join(form.non_field_errors())
+        messages.error(request, f"“{the_action.description[:60]}” was not updated. {why}".strip())
+        return _tracker_page(
+            request, _tracker_view(request.POST), typed=(the_action.code, form), status=400
+        )
     messages.success(
         request, f"“{the_action.description[:60]}” is {the_action.get_status_display().lower()}."
     )

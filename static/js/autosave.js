@@ -24,14 +24,20 @@
         .then(function (r) {
           // Sent to the sign-in page: the session has ended, and trying again will not help.
           if (r.redirected && r.url.indexOf("/accounts/login/") !== -1) return Promise.reject("signed out");
-          return r.ok ? r.json() : Promise.reject(r.status);
+          if (r.ok) return r.json();
+          // A refusal that says why (a NUL character pasted in, breakthrough/middleware.py).
+          return r.json().then(
+            function (data) { return Promise.reject(data && data.error ? { message: data.error } : r.status); },
+            function () { return Promise.reject(r.status); });
         })
         .then(function (data) { if (status) status.textContent = "Draft saved at " + data.at + "."; })
         .catch(function (why) {
           if (!status) return;
           status.textContent = why === "signed out"
             ? "Not saved: you have been signed out. Sign in again in a new tab, then come back here: your text stays on this page."
-            : "Not saved yet: the connection seems down. Keep typing; we will try again.";
+            : why && why.message
+              ? "Not saved: " + why.message
+              : "Not saved yet: the connection seems down. Keep typing; we will try again.";
         });
     }
 

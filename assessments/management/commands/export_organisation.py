@@ -4,6 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.services.export import organisation_export
+from organisations.audit import audit_record
 from organisations.models import Organisation
 
 
@@ -20,6 +21,13 @@ class Command(BaseCommand):
         except Organisation.DoesNotExist as e:
             raise CommandError(f"No organisation {slug!r}.") from e
         data = organisation_export(organisation)
+        audit_record(
+            organisation=organisation,
+            user=None,
+            action="organisation_exported",
+            summary="Everything of the organisation written to a file (export_organisation), "
+            f"to {output or 'standard output'}.",
+        )
         text = json.dumps(data, ensure_ascii=False, indent=1)
         if output:
             with open(output, "w", encoding="utf-8") as f:

@@ -20,7 +20,7 @@ def join_codes_give(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0007_constraints"),
+        ("assessments", "0009_workshop_submission_and_rating_replaced"),
     ]
 
     operations = [

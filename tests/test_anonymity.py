@@ -1,0 +1,81 @@
+"""An anonymous workshop stays anonymous: nothing lists the ratings in an order that follows
+the names.
+
+Participants are created in the order of their names, and the labels A, B, C… are dealt out
+in a secret order; a cell that listed its markers (or step 3 its evidence) in participant
+order would let anyone who knows the team line the labels up with the names. So every
+place lists ratings by their label.
+"""
+
+import json
+import re
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from assessments.models import Rating
+from assessments.pdf.render import document_context
+from assessments.views import live
+from model_content.models import Stage
+from tests.builders import workshop_rated
+from tests.factories import MembershipFactory, UserFactory
+
+LETTERS = [chr(ord("A") + i) for i in range(10)]
+
+
+@pytest.fixture
+def anonymous(northshire, alice):
+    """Ten people, named in order, who all rated Leadership as developing."""
+    people = [UserFactory(first_name=f"Person{n:02}", last_name="Example") for n in range(10)]
+    for person in people:
+        MembershipFactory(user=person, organisation=northshire)
+    workshop = workshop_rated(
+        organisation=northshire, facilitator=alice, members=people, anonymous=True
+    )
+    Rating.objects.filter(participant__workshop=workshop, barrier__slug="leadership").update(
+        stage=Stage.DEVELOPING
+    )
+    live._authorised.clear()
+    return workshop
+
+
+def _url(name, workshop):
+    return reverse(name, kwargs={"org": "northshire", "code": workshop.code})
+
+
+def _cell_markers(grid_html: str) -> list[str]:
+    cell = grid_html[grid_html.index('aria-label="10 rated Leadership as Developing"') :]
+    cell = cell[: cell.index("</ul>")]
+    return re.findall(r'<li class="marker"[^>]*>([A-Z]+)</li>', cell)
+
+
+def test_the_wall_chart_lists_a_cells_markers_by_label(client_for, alice, anonymous):
+    page = client_for(alice).get(_url("wallchart", anonymous)).content.decode()
+    assert _cell_markers(page) == LETTERS
+
+
+def test_the_state_endpoint_lists_a_cells_markers_by_label(client_for, bob, alice, anonymous):
+    response = client_for(alice).get(_url("workshop_state", anonymous) + "?r=grid")
+    grid = json.loads(response.content)["regions"]["grid"]
+    assert _cell_markers(grid) == LETTERS
+
+
+def test_step_3_lists_the_evidence_by_label(client_for, alice, anonymous):
+    page = client_for(alice).get(_url("workshop_detail", anonymous)).content.decode()
+    card = page[page.index('id="barrier-leadership"') :]
+    card = card[: card.index("</article>")]
+    assert re.findall(r"Participant ([A-Z]+)</p>", card) == LETTERS
+
+
+def test_the_pdfs_list_the_ratings_and_evidence_by_label(anonymous):
+    context = document_context(anonymous, with_charts=False)
+    leadership = next(s for s in context["sections"] if s["barrier"].slug == "leadership")
+    row = next(r for r in leadership["stage_rows"] if r["value"] == Stage.DEVELOPING)
+    assert [r.short_label for r in row["ratings"]] == LETTERS
+    assert [r.long_label for r in leadership["relied_on"]] == [f"Participant {x}" for x in LETTERS]
+    html = render_to_string("reports/report.html", {**context, "stylesheet": ""})
+    appendix = html[html.index('id="appendix"') :]
+    appendix = appendix[appendix.index("<h3>Leadership</h3>") :]
+    appendix = appendix[appendix.index("<h4>Developing") : appendix.index("<h4>Consolidating")]
+    assert re.findall(r'<span class="by">([A-Z]+):</span>', appendix) == LETTERS
