@@ -18,6 +18,7 @@ from assessments.models import (
     Workshop,
 )
 from tests.builders import workshop_completed
+from tests.posts import action_row, outcome_post, review_post
 
 
 @pytest.fixture
@@ -67,18 +68,21 @@ def writes(closed, fay):
             {"barrier": "learning"},
             {"stage": "consolidating", "rationale": "x", "lock": 9},
         ),
-        ("target_record", {"barrier": "learning"}, {"stage": "consolidating"}),
         (
-            "action_add",
+            "barrier_outcome_record",
             {"barrier": "learning"},
-            {
-                "description": "late",
-                "responsible_name": "X",
-                "accountable_name": "Y",
-                "due_on": due,
-            },
+            outcome_post(
+                stage="consolidating",
+                rows=[
+                    action_row(action, DELETE=True),
+                    action_row(
+                        description="late", responsible_name="X", accountable_name="Y", due_on=due
+                    ),
+                ],
+                recorded=1,
+            ),
         ),
-        ("action_remove", {"action": action.code}, {}),
+        ("actions_review", {}, review_post({action: ("dropped", "late")})),
         ("reassessment_date", {}, {"reassess_on": later}),
         ("workshop_close", {}, {}),
     ]

@@ -12,34 +12,44 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from icalendar import Calendar, Event
 
-from assessments.forms.workshops import ActionStatusForm, ReassessForm
+from assessments.forms.workshops import ReassessForm, review_forms
 from assessments.pages import workshop_page
+from assessments.selectors import outcome as outcome_selectors
 from assessments.services import reassess as services
-from assessments.views.fetch import action_get, actor_in, back, workshop_get
+from assessments.views.fetch import actor_in, back, workshop_get
 from assessments.views.setup import refused
 from organisations.access import OrganisationRequest, organisation_view
 
 
 @organisation_view
 @require_POST
-def action_review(request: OrganisationRequest, code, action) -> HttpResponse:
+def actions_review(request: OrganisationRequest, code) -> HttpResponse:
+    """Every previous action's status and note, from one form, saved together."""
     workshop = workshop_get(request, code)
-    the_action = action_get(request, action)
-    form = ActionStatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose done, in progress, not started or dropped.")
-        return workshop_page(request, workshop, status=400)
-    try:
-        services.action_review(
-            workshop=workshop,
-            action=the_action,
-            status=form.cleaned_data["status"],
-            note=form.cleaned_data["note"],
-            actor=actor_in(request, workshop),
-        )
-    except ValidationError as e:
-        return refused(request, workshop, e)
-    return back(request, workshop, "review")
+    forms = review_forms(outcome_selectors.previous_actions(workshop), request.POST)
+    if all(f.is_valid() for f in forms):
+        try:
+            saved = services.actions_review(
+                workshop=workshop,
+                reviews=[{"action": f.action, **f.cleaned_data} for f in forms],
+                actor=actor_in(request, workshop),
+            )
+        except ValidationError as e:
+            by_code = {str(f.action.code): f for f in forms}
+            for key, errors in e.message_dict.items():
+                action_code, _, field = key.partition(".")
+                form = by_code.get(action_code)
+                if form is None:
+                    return refused(request, workshop, e)
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            reviewed = sum(1 for f in forms if f.action.review or f.cleaned_data["status"])
+            messages.success(
+                request,
+                f"Review saved ({saved} changed): {reviewed} of {len(forms)} actions reviewed.",
+            )
+            return back(request, workshop, "review")
+    return workshop_page(request, workshop, bound={"review": forms}, status=400)
 
 
 @organisation_view
