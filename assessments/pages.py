@@ -182,6 +182,9 @@ def _outcome_context(request, workshop: Workshop, role: Actor, bound: dict) -> d
             "barrier": b,
             "spread": spread,
             "evidence_by_stage": _evidence_by_stage(b, spread, challenge_url),
+            "challenge_count": sum(len(r.rating.challenge_list) for r in spread.ratings)
+            if spread
+            else 0,
             "outcome": outcome,
         }
         if open_at == Step.CONSENSUS and role.may["facilitate"]:

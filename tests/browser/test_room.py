@@ -1,5 +1,5 @@
-"""A workshop at the pace of the room: step 4 in one form per barrier, and last time's
-actions reviewed in one go.
+"""A workshop at the pace of the room: step 4 in one form per barrier, last time's actions
+reviewed in one go, and the evidence kept in sight after step 3.
 
 Clicks are counted as a facilitator with a mouse makes them: a field typed into is one click
 (to put the cursor there), a select two (open it, choose), a button or a summary one.
@@ -230,3 +230,38 @@ def test_the_review_of_last_times_actions_is_one_form_and_says_how_many_are_revi
     screenshot(phone, "step0-review-facilitator-phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert serious_violations(phone) == []
+
+
+def test_the_closed_record_keeps_each_barriers_evidence_and_challenges_one_click_away(
+    live_server, page_for, northshire, alice, team, vic
+):
+    closed = workshop_completed(organisation=northshire, facilitator=alice, members=team)
+    page = page_for(vic)
+    page.goto(f"{live_server.url}/o/northshire/w/{closed.code}/")
+    card = page.locator("#barrier-leadership")
+    summary = card.locator("summary", has_text="Evidence and challenges")
+    # Its name says whose evidence it is: six of them on the page.
+    expect(summary).to_have_text("Evidence and challenges for Leadership (4 ratings, 1 challenge)")
+    evidence = card.get_by_text("Evidence of Bob on Leadership")
+    expect(evidence).to_be_hidden()
+    summary.click()
+    expect(evidence).to_be_visible()
+    expect(card.get_by_text("Is that true in every directorate")).to_be_visible()
+    expect(card.get_by_role("heading", name="Consolidating (1)")).to_be_visible()
+    screenshot(page, "closed-record-evidence-viewer")
+
+
+def test_at_step_4_members_read_the_evidence_beside_the_targets(
+    live_server, page_for, northshire, alice, bob, team
+):
+    workshop = workshop_completed(
+        organisation=northshire, facilitator=alice, members=team, closed=False
+    )
+    setup.step_move(
+        workshop=workshop, to=Step.TARGET, actor=workshop_actor_for(workshop=workshop, user=alice)
+    )
+    page = page_for(bob)
+    page.goto(f"{live_server.url}/o/northshire/w/{workshop.code}/")
+    card = page.locator("#barrier-learning")
+    card.locator("summary", has_text="Evidence and challenges").click()
+    expect(card.get_by_text("Evidence of Carol on Learning")).to_be_visible()
