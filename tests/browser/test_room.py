@@ -1,5 +1,5 @@
 """A workshop at the pace of the room: step 4 in one form per barrier, last time's actions
-reviewed in one go, and the evidence kept in sight after step 3.
+reviewed in one go, the evidence kept in sight after step 3, and the tables read on a phone.
 
 Clicks are counted as a facilitator with a mouse makes them: a field typed into is one click
 (to put the cursor there), a select two (open it, choose), a button or a summary one.
@@ -265,3 +265,32 @@ def test_at_step_4_members_read_the_evidence_beside_the_targets(
     card = page.locator("#barrier-learning")
     card.locator("summary", has_text="Evidence and challenges").click()
     expect(card.get_by_text("Evidence of Carol on Learning")).to_be_visible()
+
+
+@pytest.mark.parametrize("who", ["bob", "vic"])
+def test_on_a_phone_the_key_actions_stack_and_the_page_has_no_serious_violation(
+    request, live_server, page_for, northshire, alice, team, who
+):
+    # Step 4 as a member reads it, and the closed record as the chief executive does.
+    workshop = workshop_completed(
+        organisation=northshire, facilitator=alice, members=team, closed=who == "vic"
+    )
+    if who == "bob":
+        setup.step_move(
+            workshop=workshop,
+            to=Step.TARGET,
+            actor=workshop_actor_for(workshop=workshop, user=alice),
+        )
+    page = page_for(request.getfixturevalue(who), **PHONE, bypass_csp=True)
+    page.goto(f"{live_server.url}/o/northshire/w/{workshop.code}/")
+    table = page.locator("#barrier-learning table")
+    row = table.locator("tbody tr").first
+    description = row.locator("td.action-text").bounding_box()
+    due_cell = row.locator("td[data-label=Due]")
+    # One value under another, each named, the due date whole.
+    assert due_cell.bounding_box()["y"] >= description["y"] + description["height"] - 1
+    assert "Due" in due_cell.evaluate("td => getComputedStyle(td, '::before').content")
+    assert due_cell.evaluate("td => td.scrollWidth <= td.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert serious_violations(page) == []
+    screenshot(page, f"{'step4-member' if who == 'bob' else 'closed-record-viewer'}-phone")
