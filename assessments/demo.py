@@ -69,27 +69,24 @@ def demo_workshops(*, organisation, facilitator, members) -> None:
         )
     setup.step_move(workshop=first, to=Step.TARGET, actor=role(first))
     for b in barriers:
-        outcome.target_record(
+        points = list(b.points.all())
+        outcome.barrier_outcome_record(
             workshop=first,
             barrier=b,
             stage="developing",
             fewer_actions_reason="",
+            actions=[
+                {
+                    "description": f"{points[n].text[:1].upper()}{points[n].text[1:].rstrip(';.')}",
+                    "responsible": members[(n + b.order) % len(members)],
+                    "accountable": facilitator,
+                    "due_on": first.date + datetime.timedelta(days=60 * (n + 1)),
+                    "breakthrough_point": points[n],
+                }
+                for n in range(3)
+            ],
             actor=role(first),
         )
-        points = list(b.points.all())
-        for n in range(3):
-            outcome.action_add(
-                workshop=first,
-                barrier=b,
-                actor=role(first),
-                description=f"{points[n].text[:1].upper()}{points[n].text[1:].rstrip(';.')}",
-                responsible=members[(n + b.order) % len(members)],
-                responsible_name="",
-                accountable=facilitator,
-                accountable_name="",
-                due_on=first.date + datetime.timedelta(days=60 * (n + 1)),
-                breakthrough_point=points[n],
-            )
     setup.step_move(workshop=first, to=Step.REASSESS, actor=role(first))
     # The date was agreed on the day; set it as it was then.
     first.reassess_on = today
@@ -99,14 +96,18 @@ def demo_workshops(*, organisation, facilitator, members) -> None:
     second = reassess.reassessment_start(
         workshop=first, actor=actor_for(organisation=organisation, user=facilitator)
     )
-    for action in first.actions.order_by("pk")[:6]:
-        reassess.action_review(
-            workshop=second,
-            action=action,
-            status="done" if action.pk % 2 else "in_progress",
-            note="Reported at the meeting.",
-            actor=role(second),
-        )
+    reassess.actions_review(
+        workshop=second,
+        reviews=[
+            {
+                "action": action,
+                "status": "done" if action.pk % 2 else "in_progress",
+                "note": "Reported at the meeting.",
+            }
+            for action in first.actions.order_by("pk")[:6]
+        ],
+        actor=role(second),
+    )
     setup.step_move(workshop=second, to=Step.EXPLAIN, actor=role(second))
     setup.step_move(workshop=second, to=Step.ASSESS, actor=role(second))
     for p in Participant.objects.filter(workshop=second).order_by("pk")[:3]:

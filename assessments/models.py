@@ -337,6 +337,15 @@ class Action(models.Model):
         return person_name(self.accountable) if self.accountable_id else self.accountable_name
 
     @property
+    def same_person_answers(self) -> bool:
+        """One person both responsible and accountable: allowed, and worth a second look
+        (para 70d asks for both; the breakthroughs: "be clear about the differences between
+        responsibility and accountability")."""
+        if self.responsible_id or self.accountable_id:
+            return self.responsible_id == self.accountable_id
+        return self.responsible_name.strip().casefold() == self.accountable_name.strip().casefold()
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

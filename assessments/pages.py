@@ -12,6 +12,7 @@ import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -21,16 +22,18 @@ from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments.forms.workshops import (
-    ActionForm,
     ConsensusForm,
     RatingForm,
     ReassessForm,
     TargetForm,
     TimeboxForm,
     WorkshopDetailsForm,
+    action_rows_form,
+    organisation_people,
+    review_forms,
 )
 from assessments.kept import kept_for_revision
-from assessments.models import ActionStatus, Step, Workshop
+from assessments.models import Step, Workshop
 from assessments.selectors import outcome as outcome_selectors
 from assessments.selectors import workshops as selectors
 from organisations.access import OrganisationRequest
@@ -76,9 +79,14 @@ def workshop_page(
     )
     step = workshop.step
     if step == Step.REVIEW:
-        context["previous_actions"] = outcome_selectors.previous_actions(workshop)
-        for action in context["previous_actions"]:
-            action.typed = bound.get(("review", action.code))
+        actions = outcome_selectors.previous_actions(workshop)
+        context["previous_actions"] = actions
+        context["reviewed_count"] = sum(1 for a in actions if a.review is not None)
+        forms = (bound.get("review") or review_forms(actions)) if role.may["facilitate"] else []
+        context["review_forms"] = forms
+        context["review_errors"] = sum(1 for f in forms if f.is_bound and f.errors)
+        by_action = {f.action.pk: f for f in forms}
+        context["review_rows"] = [{"action": a, "form": by_action.get(a.pk)} for a in actions]
     if step == Step.ASSESS and role.participant is not None:
         own = selectors.ratings_own(participant=role.participant)
         drafts = selectors.drafts_own(participant=role.participant)
@@ -103,7 +111,6 @@ def workshop_page(
         context["details_form"] = bound.get("details") or WorkshopDetailsForm(
             initial={"title": workshop.title, "date": workshop.date}, auto_id="details-%s"
         )
-    context["action_statuses"] = ActionStatus.choices
     first = Step.REVIEW if workshop.previous_id else Step.EXPLAIN
     back = workshop.step - 1
     if back >= first and not (workshop.is_revealed and back <= Step.ASSESS):
@@ -143,11 +150,11 @@ def _outcome_html(
     context = {"workshop": workshop, "role": role}
     step_3 = workshop.step == Step.CONSENSUS and not workshop.is_closed
     if not (step_3 and cacheable and not bound):
-        context.update(_outcome_context(request, workshop, bound))
+        context.update(_outcome_context(request, workshop, role, bound))
         return mark_safe(render_to_string("workshops/_step_outcome.html", context, request))  # noqa: S308
 
     def render() -> str:
-        context.update(_outcome_context(request, workshop, bound), csrf_token=_CSRF_MARKER)
+        context.update(_outcome_context(request, workshop, role, bound), csrf_token=_CSRF_MARKER)
         return render_to_string("workshops/_step_outcome.html", context, request)
 
     kind = f"{role.may['challenge']:d}{role.may['facilitate']:d}"
@@ -160,58 +167,93 @@ def _with_csrf_token(html: str, request) -> SafeString:
     return mark_safe(html.replace(_CSRF_MARKER, get_token(request)))  # noqa: S308
 
 
-def _outcome_context(request, workshop: Workshop, bound: dict) -> dict:
+def _outcome_context(request, workshop: Workshop, role: Actor, bound: dict) -> dict:
     barriers = selectors.workshop_barriers(workshop)
     spreads = selectors.ratings_revealed(workshop, barriers)
     outcomes = {o.barrier.pk: o for o in outcome_selectors.workshop_outcome(workshop, barriers)}
     challenge_url = _rating_url_maker(request, workshop, "challenge_add")
+    open_at = workshop.step if not workshop.is_closed else None
+    # The people who can be named on an action, read once for every barrier's rows.
+    people = (
+        organisation_people(request.organisation)
+        if open_at == Step.TARGET and role.may["facilitate"]
+        else None
+    )
     rows = []
     for b in barriers:
         outcome = outcomes[b.pk]
         spread = spreads.get(b.pk) if spreads else None
-        rows.append(
-            {
-                "barrier": b,
-                "spread": spread,
-                "evidence_by_stage": _evidence_by_stage(b, spread, challenge_url, bound),
-                "outcome": outcome,
-                "consensus_form": _ids_of_barrier(
-                    bound.get(("consensus", b.slug))
-                    or ConsensusForm(
-                        initial={
-                            "stage": outcome.consensus.stage if outcome.consensus else None,
-                            "rationale": outcome.consensus.rationale if outcome.consensus else "",
-                            "lock": outcome.consensus.lock if outcome.consensus else 0,
-                        }
-                    ),
-                    "consensus",
-                    b,
+        row = {
+            "barrier": b,
+            "spread": spread,
+            "evidence_by_stage": _evidence_by_stage(b, spread, challenge_url, bound),
+            "challenge_count": sum(len(r.rating.challenge_list) for r in spread.ratings)
+            if spread
+            else 0,
+            "outcome": outcome,
+        }
+        if open_at == Step.CONSENSUS and role.may["facilitate"]:
+            row["consensus_form"] = _ids_of_barrier(
+                bound.get(("consensus", b.slug))
+                or ConsensusForm(
+                    initial={
+                        "stage": outcome.consensus.stage if outcome.consensus else None,
+                        "rationale": outcome.consensus.rationale if outcome.consensus else "",
+                        "lock": outcome.consensus.lock if outcome.consensus else 0,
+                    }
                 ),
-                "target_form": _ids_of_barrier(
-                    bound.get(("target", b.slug))
-                    or TargetForm(
-                        initial={
-                            "stage": outcome.target.stage if outcome.target else None,
-                            "fewer_actions_reason": outcome.target.fewer_actions_reason
-                            if outcome.target
-                            else "",
-                        }
-                    ),
-                    "target",
-                    b,
-                ),
-                "action_form": _ids_of_barrier(
-                    bound.get(("action", b.slug))
-                    or ActionForm(organisation=request.organisation, barrier=b),
-                    "action",
-                    b,
-                ),
-            }
-        )
+                "consensus",
+                b,
+            )
+        if people is not None:
+            row["target_form"], row["action_rows"] = _outcome_forms(
+                b, outcome, people, bound.get(("outcome", b.slug))
+            )
+            row["outcome_errors"] = _error_summary(b, row["target_form"], row["action_rows"])
+        rows.append(row)
     # A wide spread comes first, so the discussion starts there.
     if workshop.step == Step.CONSENSUS and spreads:
         rows.sort(key=lambda r: (not (r["spread"] and r["spread"].is_wide), r["barrier"].order))
     return {"rows": rows, "revealed": spreads is not None}
+
+
+def _outcome_forms(barrier, outcome, people, bound) -> tuple:
+    """A barrier's step-4 form: its target and its key-action rows, as recorded or as sent."""
+    if bound is not None:
+        target_form, action_rows = bound
+    else:
+        target = outcome.target
+        target_form = TargetForm(
+            initial={
+                "stage": target.stage if target else None,
+                "fewer_actions_reason": target.fewer_actions_reason if target else "",
+            }
+        )
+        action_rows = action_rows_form(people=people, barrier=barrier, actions=outcome.actions)
+    return _ids_of_barrier(target_form, "target", barrier), action_rows
+
+
+def _error_summary(barrier, target_form, action_rows) -> list[dict]:
+    """What stopped a barrier's step-4 form, in the order of the form, each linked to its
+    field: the rows are many, and a message under a field further down is easily missed."""
+    if not target_form.is_bound:
+        return []
+    summary = [
+        {"text": message, "href": target_form[name].auto_id if name in target_form.fields else ""}
+        for name, messages in target_form.errors.items()
+        for message in messages
+    ]
+    for n, form in enumerate(action_rows.forms, start=1):
+        for name in [NON_FIELD_ERRORS, *form.fields]:
+            field = form.fields.get(name)
+            where = f"Key action {n}" + (f", {field.label}" if field else "")
+            href = form[name].auto_id if field else f"{form.prefix}-{barrier.slug}"
+            summary += [
+                {"text": f"{where}: {message}", "href": href}
+                for message in form.errors.get(name, [])
+            ]
+    summary += [{"text": message, "href": ""} for message in action_rows.non_form_errors()]
+    return summary
 
 
 def _ids_of_barrier(form: forms.Form, kind: str, barrier) -> forms.Form:

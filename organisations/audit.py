@@ -38,6 +38,7 @@ ACTIONS = {
     "target_saved": "Target saved",
     "action_added": "Action added",
     "action_removed": "Action removed",
+    "action_changed": "Action changed (its owners, date or text)",
     "action_status": "Action status changed",
     "action_reviewed": "Action reviewed",
     "lead_changed": "Lead facilitator changed",

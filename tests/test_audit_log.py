@@ -85,22 +85,22 @@ def test_a_workshops_steps_reveal_consensus_target_and_actions_are_recorded(
         actor=role,
     )
     setup.step_move(workshop=workshop, to=Step.TARGET, actor=role)
-    outcome.target_record(
+    outcome.barrier_outcome_record(
         workshop=workshop,
         barrier=learning,
         stage="consolidating",
-        fewer_actions_reason="",
+        fewer_actions_reason="One will do for now.",
+        actions=[
+            {
+                "description": "Publish the plan",
+                "responsible": team[0],
+                "accountable": alice,
+                "due_on": workshop.date,
+            }
+        ],
         actor=role,
     )
-    action = outcome.action_add(
-        workshop=workshop,
-        barrier=learning,
-        actor=role,
-        description="Publish the plan",
-        responsible=team[0],
-        accountable=alice,
-        due_on=workshop.date,
-    )
+    action = workshop.actions.get()
     tracker.action_status_set(
         action=action,
         status="in_progress",

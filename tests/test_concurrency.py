@@ -13,11 +13,12 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Consensus, Rating, Step
+from assessments.models import Action, Consensus, Rating, Step, Workshop
 from assessments.selectors.workshops import workshop_actor_for
 from assessments.services import assess, setup
 from tests.builders import workshop_rated
 from tests.factories import MembershipFactory, UserFactory, WorkshopFactory
+from tests.posts import action_row, outcome_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -102,6 +103,43 @@ def test_two_facilitators_recording_the_same_consensus_at_once_one_wins_one_is_t
     winner = "starting" if statuses[0] == 302 else "consolidating"
     assert consensus.stage == winner
     assert consensus.lock == 1
+
+
+def test_two_facilitators_adding_actions_to_one_barrier_at_once_never_make_it_four(
+    northshire, alice, fay, team
+):
+    # Each form was drawn with no action recorded, and each adds two: three is the paper's
+    # number (para 70d), so one save is refused, whichever comes second.
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    workshop.co_facilitators.add(fay)
+    Workshop.objects.filter(pk=workshop.pk).update(step=Step.TARGET)
+    url = reverse(
+        "barrier_outcome_record",
+        kwargs={"org": "northshire", "code": workshop.code, "barrier": "leadership"},
+    )
+    due = workshop.date.isoformat()
+
+    def add_two(user):
+        rows = [
+            action_row(
+                description=f"{user.first_name}'s action {n}",
+                responsible_name="X",
+                accountable_name="Y",
+                due_on=due,
+            )
+            for n in (1, 2)
+        ]
+
+        def go():
+            client = Client()
+            client.force_login(user)
+            return client.post(url, outcome_post(rows=rows, reason="Two for now.")).status_code
+
+        return go
+
+    statuses = at_once([add_two(alice), add_two(fay)])
+    assert sorted(statuses) == [302, 400]
+    assert Action.objects.filter(workshop=workshop).count() == 2
 
 
 def test_a_submit_and_its_own_autosave_arriving_together_both_succeed(northshire, alice, bob):

@@ -16,6 +16,7 @@ from assessments.services.export import organisation_export
 from assessments.services.transfer import TransferError, organisation_import
 from organisations.access import actor_for
 from tests.builders import workshop_completed, workshop_rated
+from tests.posts import action_row, outcome_post
 
 FAR = datetime.date(9999, 12, 31)
 EARLY = datetime.date(1, 1, 1)
@@ -87,28 +88,30 @@ def test_an_action_due_outside_the_range_is_refused_and_nothing_was_created(
     workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
     Workshop.objects.filter(pk=workshop.pk).update(step=Step.TARGET)
     url = reverse(
-        "action_add", kwargs={"org": "northshire", "code": workshop.code, "barrier": "learning"}
+        "barrier_outcome_record",
+        kwargs={"org": "northshire", "code": workshop.code, "barrier": "learning"},
     )
-    response = client_for(alice).post(
-        url,
-        {
-            "description": "Far off",
-            "responsible": alice.pk,
-            "accountable": alice.pk,
-            "due_on": "9999-12-31",
-        },
+    row = action_row(
+        description="Far off", responsible=alice.pk, accountable=alice.pk, due_on="9999-12-31"
     )
+    response = client_for(alice).post(url, outcome_post(rows=[row], reason="Just the one."))
     assert response.status_code == 400
     assert DATE_RANGE_MESSAGE in response.content.decode()
     with pytest.raises(ValidationError, match="between 1 January 2000"):
-        outcome.action_add(
+        outcome.barrier_outcome_record(
             workshop=workshop,
             barrier=workshop.barriers.get(slug="learning"),
+            stage="developing",
+            fewer_actions_reason="Just the one.",
+            actions=[
+                {
+                    "description": "Far off",
+                    "responsible": alice,
+                    "accountable": alice,
+                    "due_on": FAR,
+                }
+            ],
             actor=workshop_actor_for(workshop=workshop, user=alice),
-            description="Far off",
-            responsible=alice,
-            accountable=alice,
-            due_on=FAR,
         )
     assert not Action.objects.exists()
 

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from organisations.models import Role
 from tests.builders import workshop_completed, workshop_rated
@@ -152,3 +153,28 @@ def test_a_room_opening_the_wall_chart_costs_four_queries_each(
     with django_assert_num_queries(4):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("at", ["target", "closed"])
+@pytest.mark.parametrize("as_facilitator", [True, False], ids=["facilitator", "member"])
+def test_step_4_and_the_closed_record_cost_the_same_queries_for_5_or_50_participants(
+    at, as_facilitator, northshire, alice, client
+):
+    """Both keep every barrier's evidence and challenges (collapsed), and step 4 draws the
+    facilitator's form of three rows per barrier: still no query per person or per row."""
+    from assessments.models import Step, Workshop
+
+    counts = {}
+    for n in (5, 50):
+        workshop, member = room_of(n, northshire, alice)
+        if at == "target":
+            Workshop.objects.filter(pk=workshop.pk).update(step=Step.TARGET)
+        else:
+            Workshop.objects.filter(pk=workshop.pk).update(closed_at=timezone.now())
+        client.force_login(alice if as_facilitator else member)
+        url = reverse(
+            "workshop_detail", kwargs={"org": workshop.organisation.slug, "code": workshop.code}
+        )
+        status, counts[n] = queries_for(client, url)
+        assert status == 200
+    assert counts[5] == counts[50], f"{at}: {counts[5]} queries for 5, {counts[50]} for 50"

@@ -102,13 +102,12 @@ MATRIX: dict[str, set[str]] = {
     "assess.ratings_reveal": RUNS_THE_WORKSHOP,
     "consensus.challenge_add": IN_THE_ROOM,
     "consensus.consensus_record": RUNS_THE_WORKSHOP,
-    "outcome.target_record": RUNS_THE_WORKSHOP,
-    "outcome.action_add": RUNS_THE_WORKSHOP,
-    "outcome.action_remove": RUNS_THE_WORKSHOP,
+    "outcome.barrier_outcome_record[target and an action]": RUNS_THE_WORKSHOP,
+    "outcome.barrier_outcome_record[an action removed]": RUNS_THE_WORKSHOP,
     "reassess.reassessment_date_set": RUNS_THE_WORKSHOP,
     "reassess.workshop_close": RUNS_THE_WORKSHOP,
     "reassess.reassessment_start": ORG_FACILITATORS,
-    "reassess.action_review": RUNS_THE_WORKSHOP,
+    "reassess.actions_review": RUNS_THE_WORKSHOP,
     "tracker.action_status_set[own action]": ANSWERS_FOR_OWN_ACTION,
     "tracker.action_status_set[someone else's]": ORG_FACILITATORS,
     "organisations.invitation_create": ORG_FACILITATORS,
@@ -406,44 +405,45 @@ def _(w, who):
     )
 
 
-@case("outcome.target_record")
+@case("outcome.barrier_outcome_record[target and an action]")
 def _(w, who):
     w.at(Step.TARGET)
     return Attempt(
-        act=lambda a: outcome.target_record(
+        act=lambda a: outcome.barrier_outcome_record(
             workshop=w.workshop,
             barrier=w.barrier(),
             stage=Stage.CONSOLIDATING,
-            fewer_actions_reason="",
+            fewer_actions_reason="One action will take us there.",
+            actions=[
+                {
+                    "description": "Learning sets",
+                    "responsible": w.carol,
+                    "accountable_name": "Chief executive",
+                    "due_on": TODAY + datetime.timedelta(days=30),
+                }
+            ],
             actor=a,
         ),
-        done=lambda: Target.objects.filter(workshop=w.workshop).exists(),
+        done=lambda: (
+            Target.objects.filter(workshop=w.workshop).exists()
+            and Action.objects.filter(workshop=w.workshop).exists()
+        ),
     )
 
 
-@case("outcome.action_add")
-def _(w, who):
-    w.at(Step.TARGET)
-    return Attempt(
-        act=lambda a: outcome.action_add(
-            workshop=w.workshop,
-            barrier=w.barrier(),
-            actor=a,
-            description="Learning sets",
-            responsible=w.carol,
-            accountable_name="Chief executive",
-            due_on=TODAY + datetime.timedelta(days=30),
-        ),
-        done=lambda: Action.objects.filter(workshop=w.workshop).exists(),
-    )
-
-
-@case("outcome.action_remove")
+@case("outcome.barrier_outcome_record[an action removed]")
 def _(w, who):
     w.at(Step.TARGET)
     action = w.action()
     return Attempt(
-        act=lambda a: outcome.action_remove(workshop=w.workshop, action=action, actor=a),
+        act=lambda a: outcome.barrier_outcome_record(
+            workshop=w.workshop,
+            barrier=w.barrier(),
+            stage=Stage.CONSOLIDATING,
+            fewer_actions_reason="We will set them next time.",
+            actions=[{"action": action, "remove": True}],
+            actor=a,
+        ),
         done=lambda: not Action.objects.filter(pk=action.pk).exists(),
     )
 
@@ -480,7 +480,7 @@ def _(w, who):
     )
 
 
-@case("reassess.action_review")
+@case("reassess.actions_review")
 def _(w, who):
     earlier = WorkshopFactory(
         organisation=w.organisation,
@@ -495,8 +495,10 @@ def _(w, who):
     action = w.action(workshop=earlier)
     w.at(Step.REVIEW, previous=earlier)
     return Attempt(
-        act=lambda a: reassess.action_review(
-            workshop=w.workshop, action=action, status=ActionStatus.DONE, note="Running.", actor=a
+        act=lambda a: reassess.actions_review(
+            workshop=w.workshop,
+            reviews=[{"action": action, "status": ActionStatus.DONE, "note": "Running."}],
+            actor=a,
         ),
         done=lambda: (
             ActionReview.objects.filter(workshop=w.workshop, action=action).exists()

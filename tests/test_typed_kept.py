@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from assessments.models import ActionReview, Challenge, Rating, Step
 from tests.builders import series_of_two, workshop_completed, workshop_rated
+from tests.posts import review_post
 
 TOO_LONG = "We saw it twice, " + "x" * 1200
 
@@ -55,16 +56,13 @@ def test_a_review_note_too_long_is_shown_back_and_nothing_was_stored(
     current.step = Step.REVIEW
     current.save(update_fields=["step"])
     action = earlier.actions.order_by("pk").first()
-    url = reverse(
-        "action_review",
-        kwargs={"org": "northshire", "code": current.code, "action": action.code},
-    )
-    response = client_for(alice).post(url, {"status": "dropped", "note": TOO_LONG})
+    url = reverse("actions_review", kwargs={"org": "northshire", "code": current.code})
+    response = client_for(alice).post(url, review_post({action: ("dropped", TOO_LONG)}))
     assert response.status_code == 400
     page = response.content.decode()
-    field = page[page.index(f'id="rn-{action.code}"') :]
-    assert f'value="{TOO_LONG}"' in field[: field.index(">")]
-    status = page[page.index(f'id="rs-{action.code}"') :]
-    assert '<option value="dropped" selected>' in status[: status.index("</select>")]
+    note = page[page.index(f'name="review-{action.code}-note"') :]
+    assert f'value="{TOO_LONG}"' in note[: note.index(">")]
+    status = page[page.index(f'name="review-{action.code}-status"') :]
+    assert 'value="dropped" selected' in status[: status.index("</select>")]
     assert "at most 1000 characters" in html.unescape(page)
     assert not ActionReview.objects.exists()

@@ -34,6 +34,9 @@ PLAUSIBLE = {
     "date": TODAY.isoformat(),
     "barriers": ["learning"],
     "action": "add",
+    # A barrier's step-4 form: its target and no key-action rows.
+    "actions-TOTAL_FORMS": 0,
+    "actions-INITIAL_FORMS": 0,
 }
 
 

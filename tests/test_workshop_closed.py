@@ -18,6 +18,7 @@ from assessments.models import (
     Workshop,
 )
 from tests.builders import workshop_completed
+from tests.posts import action_row, outcome_post, review_post
 
 
 @pytest.fixture
@@ -67,18 +68,21 @@ def writes(closed, fay):
             {"barrier": "learning"},
             {"stage": "consolidating", "rationale": "x", "lock": 9},
         ),
-        ("target_record", {"barrier": "learning"}, {"stage": "consolidating"}),
         (
-            "action_add",
+            "barrier_outcome_record",
             {"barrier": "learning"},
-            {
-                "description": "late",
-                "responsible_name": "X",
-                "accountable_name": "Y",
-                "due_on": due,
-            },
+            outcome_post(
+                stage="consolidating",
+                rows=[
+                    action_row(action, DELETE=True),
+                    action_row(
+                        description="late", responsible_name="X", accountable_name="Y", due_on=due
+                    ),
+                ],
+                recorded=1,
+            ),
         ),
-        ("action_remove", {"action": action.code}, {}),
+        ("actions_review", {}, review_post({action: ("dropped", "late")})),
         ("reassessment_date", {}, {"reassess_on": later}),
         ("workshop_close", {}, {}),
     ]
@@ -107,3 +111,21 @@ def test_the_closed_workshop_page_offers_no_forms_but_the_reassessment(client_fo
     )
     assert 'name="stage"' not in page
     assert reverse("reassessment_start", kwargs={"org": "northshire", "code": closed.code}) in page
+
+
+def test_the_closed_record_on_screen_keeps_every_piece_of_evidence_and_challenge_for_a_viewer(
+    client_for, closed, team, vic
+):
+    from tests.builders import evidence_text
+
+    page = (
+        client_for(vic)
+        .get(reverse("workshop_detail", kwargs={"org": "northshire", "code": closed.code}))
+        .content.decode()
+        .replace("&#x27;", "'")
+    )
+    for barrier in closed.barriers.all():
+        assert f'Evidence and challenges<span class="visually-hidden"> for {barrier.name}' in page
+        for user in team:
+            assert evidence_text(user, barrier) in page
+    assert "Is that true in every directorate, or only in yours?" in page

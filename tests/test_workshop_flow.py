@@ -23,6 +23,7 @@ from assessments.models import (
     Target,
     Workshop,
 )
+from tests.posts import action_row, outcome_post, review_post
 
 
 def url(name, workshop, **kwargs):
@@ -162,22 +163,24 @@ def test_the_whole_workshop_from_explaining_the_model_to_the_reassessment(
         assert r.status_code == 302
     assert Consensus.objects.filter(workshop=workshop).count() == 2
 
-    # Step 4: targets and three actions each.
+    # Step 4: per barrier, one form: the target and its three key actions, saved together.
     c["Alice"].post(url("step_move", workshop), {"step": Step.TARGET})
     due = today + datetime.timedelta(days=60)
     for slug in ("leadership", "learning"):
-        c["Alice"].post(url("target_record", workshop, barrier=slug), {"stage": "consolidating"})
-        for n in range(3):
-            r = c["Alice"].post(
-                url("action_add", workshop, barrier=slug),
-                {
-                    "description": f"{slug} action {n}",
-                    "responsible": dan.pk,
-                    "accountable_name": "Chair of the board",
-                    "due_on": due.isoformat(),
-                },
+        rows = [
+            action_row(
+                description=f"{slug} action {n}",
+                responsible=dan.pk,
+                accountable_name="Chair of the board",
+                due_on=due.isoformat(),
             )
-            assert r.status_code == 302, r.content.decode()[:300]
+            for n in range(3)
+        ]
+        r = c["Alice"].post(
+            url("barrier_outcome_record", workshop, barrier=slug),
+            outcome_post(stage="consolidating", rows=rows),
+        )
+        assert r.status_code == 302, r.content.decode()[:300]
     assert Target.objects.filter(workshop=workshop).count() == 2
     assert Action.objects.filter(workshop=workshop).count() == 6
 
@@ -211,13 +214,17 @@ def test_the_whole_workshop_from_explaining_the_model_to_the_reassessment(
     assert follow_up.step == Step.REVIEW
     page = c["Alice"].get(url("workshop_detail", follow_up)).content.decode()
     assert "leadership action 0" in page
-    first = workshop.actions.order_by("pk").first()
-    c["Alice"].post(
-        url("action_review", follow_up, action=first.code), {"status": "done", "note": "Delivered"}
-    )
-    assert ActionReview.objects.get(workshop=follow_up).status == "done"
+    first, *rest = workshop.actions.order_by("pk")
+    # Every previous action in one form, saved together; what is left unchosen stays unreviewed.
+    reviews = {first: ("done", "Delivered"), rest[0]: ("in_progress", "Half way")}
+    reviews.update(dict.fromkeys(rest[1:], ("", "")))
+    r = c["Alice"].post(url("actions_review", follow_up), review_post(reviews))
+    assert r.status_code == 302, r.content.decode()[:300]
+    reviewed = ActionReview.objects.filter(workshop=follow_up).values_list("action", "status")
+    assert dict(reviewed) == {first.pk: "done", rest[0].pk: "in_progress"}
     first.refresh_from_db()
     assert first.status == "done"
+    assert "2 of 6 reviewed" in c["Alice"].get(url("workshop_detail", follow_up)).content.decode()
     c["Alice"].post(url("step_move", follow_up), {"step": Step.EXPLAIN})
     follow_up.refresh_from_db()
     assert follow_up.step == Step.EXPLAIN

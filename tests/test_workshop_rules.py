@@ -11,6 +11,7 @@ from assessments.selectors.workshops import workshop_actor_for
 from assessments.services import setup
 from tests.builders import workshop_rated
 from tests.factories import MembershipFactory, UserFactory, WorkshopFactory
+from tests.posts import action_row, outcome_post
 
 
 def url(name, workshop, **kwargs):
@@ -162,14 +163,14 @@ def test_two_facilitators_saving_the_same_consensus_one_is_told_it_changed(
 
 def test_an_action_due_before_the_workshop_is_refused(client_for, revealed, alice, dan):
     setup.step_move(workshop=revealed, to=Step.TARGET, actor=lead(revealed))
+    row = action_row(
+        description="Start learning sets",
+        responsible=dan.pk,
+        accountable=dan.pk,
+        due_on=(revealed.date - datetime.timedelta(days=1)).isoformat(),
+    )
     response = client_for(alice).post(
-        url("action_add", revealed, barrier="learning"),
-        {
-            "description": "Start learning sets",
-            "responsible": dan.pk,
-            "accountable": dan.pk,
-            "due_on": (revealed.date - datetime.timedelta(days=1)).isoformat(),
-        },
+        url("barrier_outcome_record", revealed, barrier="learning"), outcome_post(rows=[row])
     )
     assert response.status_code == 400
     assert "cannot be before the workshop" in response.content.decode()
@@ -178,9 +179,9 @@ def test_an_action_due_before_the_workshop_is_refused(client_for, revealed, alic
 
 def test_an_action_needs_someone_responsible(client_for, revealed, alice):
     setup.step_move(workshop=revealed, to=Step.TARGET, actor=lead(revealed))
+    row = action_row(description="Nobody's", accountable_name="Board", due_on=revealed.date)
     response = client_for(alice).post(
-        url("action_add", revealed, barrier="learning"),
-        {"description": "Nobody's", "accountable_name": "Board", "due_on": revealed.date},
+        url("barrier_outcome_record", revealed, barrier="learning"), outcome_post(rows=[row])
     )
     assert response.status_code == 400
     assert "responsible" in response.content.decode()

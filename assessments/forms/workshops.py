@@ -14,7 +14,7 @@ from assessments.models import (
 )
 from model_content.models import Stage
 from model_content.selectors import barrier_descriptor_choices
-from organisations.models import Role
+from organisations.models import Role, person_name
 
 STAGE_CHOICES = Stage.choices
 # A select starts empty, so nobody records a stage by leaving the first one.
@@ -159,55 +159,162 @@ class TargetForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
+class ActionRowForm(forms.Form):
+    """One key action, a row of its barrier's step-4 form (three rows: para 70d).
+
+    A row left empty adds nothing; a row with ``code`` is an action already recorded,
+    edited in place.
+    """
+
+    code = forms.UUIDField(required=False, widget=forms.HiddenInput)
     description = forms.CharField(
+        label="Key action",
         max_length=ACTION_MAX,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": ACTION_MAX}),
         error_messages={"required": "Say what the action is."},
     )
-    responsible = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(),
-        required=False,
-        label="Responsible (a member)",
-        empty_label="Choose a member",
-        help_text="Needed: a member here, or someone outside Breakthrough named below.",
-    )
+    responsible = forms.TypedChoiceField(required=False, label="Responsible (a member)")
+    # Each of the two names says whose it is: two inputs both labelled "…or someone
+    # outside Breakthrough" could not be told apart in a screen reader's list of fields,
+    # nor by a voice-control user saying the label.
     responsible_name = forms.CharField(
-        max_length=NAME_MAX, required=False, label="…or someone outside Breakthrough"
-    )
-    accountable = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(),
+        max_length=NAME_MAX,
         required=False,
-        label="Accountable (a member)",
-        empty_label="Choose a member",
-        help_text="Needed: a member here, or someone outside Breakthrough named below.",
+        label="Or responsible from outside Breakthrough",
     )
+    accountable = forms.TypedChoiceField(required=False, label="Accountable (a member)")
     accountable_name = forms.CharField(
-        max_length=NAME_MAX, required=False, label="…or someone outside Breakthrough"
+        max_length=NAME_MAX,
+        required=False,
+        label="Or accountable from outside Breakthrough",
     )
     due_on = DateInRangeField(
         label="Due",
         error_messages={"required": "Give the date the action is due."},
     )
-    breakthrough_point = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        label="Draws on the breakthrough point (optional)",
-        empty_label="None in particular",
+    breakthrough_point = forms.TypedChoiceField(
+        required=False, label="Draws on the breakthrough point (optional)"
     )
 
-    def __init__(self, *args, organisation, barrier, **kwargs):
+    def __init__(self, *args, people, points, **kwargs):
         super().__init__(*args, **kwargs)
-        people = (
-            get_user_model()
-            .objects.filter(memberships__organisation=organisation)
-            .order_by("first_name", "last_name")
-        )
-        for name in ("responsible", "accountable"):
-            self.fields[name].queryset = people
-            self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.email
-        self.fields["breakthrough_point"].queryset = barrier.points.all()
-        self.fields["breakthrough_point"].label_from_instance = lambda p: p.text_alone
+        # Choices from lists read once for the whole page: a ModelChoiceField queries its
+        # people again for every select, six a barrier, 36 on a page of six barriers.
+        _choose_from(self.fields["responsible"], people, "Choose a member", person_name)
+        _choose_from(self.fields["accountable"], people, "Choose a member", person_name)
+        _choose_from(self.fields["breakthrough_point"], points, "None in particular", _point_text)
+
+    def clean(self):
+        # The service says the same; said here too, every row's problems show at once,
+        # not this one only once the others are put right.
+        data = super().clean()
+        for who in ("responsible", "accountable"):
+            if who in data and not data[who] and not (data.get(f"{who}_name") or "").strip():
+                self.add_error(who, f"Choose a member or name the person {who}.")
+        return data
+
+
+def _point_text(point) -> str:
+    return point.text_alone
+
+
+def _choose_from(field: forms.TypedChoiceField, objects, empty_label: str, label_of) -> None:
+    """``field`` offers ``objects`` by id and cleans to the object (or None)."""
+    by_id = {str(o.pk): o for o in objects}
+    field.choices = [("", empty_label), *((key, label_of(o)) for key, o in by_id.items())]
+
+    def coerce(value):
+        try:
+            return by_id[str(value)]
+        except KeyError:
+            raise ValueError(value) from None
+
+    field.coerce = coerce
+    field.empty_value = None
+
+
+class BaseActionRowFormSet(forms.BaseFormSet):
+    """The key-action rows of one barrier. Its rows are the actions already recorded, then
+    empty ones up to three; whether a fourth may be added is the service's to say."""
+
+    def __init__(self, *args, people, points, **kwargs):
+        self.people, self.points = people, points
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"people": self.people, "points": self.points}
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this action"
+
+    def rows(self) -> list[tuple[int, forms.Form]]:
+        """(index, form) of the rows that say something: filled in, or already recorded."""
+        return [
+            (i, form)
+            for i, form in enumerate(self.forms)
+            if i < self.initial_form_count() or form.has_changed()
+        ]
+
+
+# Three rows: "the three key actions that will take you there" (para 70d). absolute_max
+# only bounds what a crafted request can make the server build.
+ActionRowFormSet = forms.formset_factory(
+    ActionRowForm,
+    formset=BaseActionRowFormSet,
+    extra=3,
+    max_num=3,
+    absolute_max=10,
+    can_delete=True,
+    can_delete_extra=False,
+)
+
+
+def action_rows_form(*, people, barrier, actions=(), data=None) -> BaseActionRowFormSet:
+    """A barrier's key-action rows: those recorded (``actions``), then empty ones up to three.
+
+    Bound to ``data``, the rows are what was sent: the management form says how many were
+    recorded when the form was drawn, and no initial values are given, so that an empty row
+    is told from a filled one by what was typed in it alone.
+    """
+    initial = [
+        {
+            "code": a.code,
+            "description": a.description,
+            "responsible": a.responsible_id,
+            "responsible_name": a.responsible_name,
+            "accountable": a.accountable_id,
+            "accountable_name": a.accountable_name,
+            "due_on": a.due_on,
+            "breakthrough_point": a.breakthrough_point_id,
+        }
+        for a in actions
+    ]
+    rows = ActionRowFormSet(
+        data,
+        initial=None if data is not None else initial,
+        prefix="actions",
+        # Ids of the barrier's own: every card of the page has these rows.
+        auto_id=f"action-{barrier.slug}-%s",
+        people=people,
+        points=list(barrier.points.all()),
+    )
+    if data is None:
+        # A recorded action with one person both responsible and accountable keeps its
+        # warning beside it (it is allowed, so nothing else would say it again).
+        for form, action in zip(rows.forms, actions, strict=False):
+            form.same_person = action.same_person_answers
+    return rows
+
+
+def organisation_people(organisation) -> list:
+    """Who can be named responsible or accountable: the organisation's members."""
+    return list(
+        get_user_model()
+        .objects.filter(memberships__organisation=organisation)
+        .order_by("first_name", "last_name", "email")
+    )
 
 
 class ActionStatusForm(forms.Form):
@@ -219,7 +326,33 @@ class ActionStatusForm(forms.Form):
 
 class WorkshopDetailsForm(forms.Form):
     title = forms.CharField(max_length=200)
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = DateInRangeField()
+
+
+class ReviewRowForm(forms.Form):
+    """Where one of last time's actions stands, a row of the review (step 0). A status left
+    empty leaves the action as it was: the room may not get through them all at once."""
+
+    status = forms.ChoiceField(required=False)
+    note = forms.CharField(
+        max_length=NOTE_MAX, required=False, widget=forms.TextInput(attrs={"maxlength": NOTE_MAX})
+    )
+
+    def __init__(self, *args, action, **kwargs):
+        review = getattr(action, "review", None)
+        kwargs.setdefault(
+            "initial", {"status": review.status, "note": review.note} if review else {}
+        )
+        super().__init__(*args, prefix=f"review-{action.code}", **kwargs)
+        self.action = action
+        # Once reviewed, an action is not "not reviewed" again.
+        self.fields["status"].choices = (
+            [] if review else [("", "Not reviewed yet")]
+        ) + ActionStatus.choices
+
+
+def review_forms(actions, data=None) -> list[ReviewRowForm]:
+    return [ReviewRowForm(data, action=a) for a in actions]
 
 
 class ReassessForm(forms.Form):

@@ -93,33 +93,58 @@ def reassessment_start(*, workshop: Workshop, actor: Actor) -> Workshop:
 
 
 @transaction.atomic
-def action_review(
-    *, workshop: Workshop, action: Action, status: str, note: str, actor: Actor
-) -> ActionReview:
-    """Step 0 of a reassessment: where each of last time's actions stands."""
+def actions_review(*, workshop: Workshop, reviews: list[dict], actor: Actor) -> int:
+    """Step 0 of a reassessment: where each of last time's actions stands, all in one go.
+
+    ``reviews`` are ``{"action", "status", "note"}``; a status left empty leaves that action
+    as it was (not reviewed yet, or as reviewed before). Checked whole before anything is
+    written: a bad row changes nothing, and its error is keyed ``"<action code>.<field>"``.
+    Returns how many actions this save reviewed or changed.
+    """
     ensure(actor, "facilitate", workshop)
-    if action.workshop_id != workshop.previous_id:
-        raise ValidationError("That action is not from the previous workshop.")
-    # Validate before saving: a bad status or note changes nothing.
-    review = ActionReview.objects.filter(workshop=workshop, action=action).first() or (
-        ActionReview(workshop=workshop, action=action)
-    )
-    review.status = status
-    review.note = (note or "").strip()
-    review.reviewed_by = actor.user
-    review.full_clean()
-    review.save()
-    Action.objects.filter(pk=action.pk).update(
-        status=status,
-        status_note=review.note,
-        status_updated_at=review.reviewed_at,
-        status_updated_by=actor.user,
-    )
-    history_record(
-        workshop=workshop,
-        actor=actor.user,
-        kind="review",
-        summary=f"Reviewed “{action.description[:60]}”: {review.get_status_display().lower()}.",
-    )
-    workshop_touch(workshop)
-    return review
+    workshop_lock(workshop)
+    ensure_step(workshop, Step.REVIEW)
+    existing = {r.action_id: r for r in ActionReview.objects.filter(workshop=workshop)}
+    errors: dict[str, list[str]] = {}
+    changed: list[tuple[Action, ActionReview]] = []
+    for row in reviews:
+        action, status, note = row["action"], row.get("status") or "", (row.get("note") or "")
+        note = note.strip()
+        if action.workshop_id != workshop.previous_id:
+            errors[f"{action.code}.__all__"] = ["That action is not from the previous workshop."]
+            continue
+        review = existing.get(action.pk)
+        if not status:
+            if note and review is None:
+                errors[f"{action.code}.status"] = ["Choose where it stands, to save the note."]
+            continue
+        if review is not None and (review.status, review.note) == (status, note):
+            continue
+        review = review or ActionReview(workshop=workshop, action=action)
+        review.status, review.note, review.reviewed_by = status, note, actor.user
+        try:
+            review.full_clean()
+        except ValidationError as e:
+            for field, messages in e.message_dict.items():
+                errors[f"{action.code}.{field}"] = messages
+            continue
+        changed.append((action, review))
+    if errors:
+        raise ValidationError(errors)
+    for action, review in changed:
+        review.save()
+        Action.objects.filter(pk=action.pk).update(
+            status=review.status,
+            status_note=review.note,
+            status_updated_at=review.reviewed_at,
+            status_updated_by=actor.user,
+        )
+        history_record(
+            workshop=workshop,
+            actor=actor.user,
+            kind="review",
+            summary=f"Reviewed “{action.description[:60]}”: {review.get_status_display().lower()}.",
+        )
+    if changed:
+        workshop_touch(workshop)
+    return len(changed)

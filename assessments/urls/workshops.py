@@ -26,10 +26,12 @@ urlpatterns = [
     path(
         "<uuid:code>/consensus/<slug:barrier>/", consensus.consensus_record, name="consensus_record"
     ),
-    path("<uuid:code>/target/<slug:barrier>/", outcome.target_record, name="target_record"),
-    path("<uuid:code>/actions/<slug:barrier>/", outcome.action_add, name="action_add"),
-    path("<uuid:code>/actions/<uuid:action>/remove/", outcome.action_remove, name="action_remove"),
-    path("<uuid:code>/review/<uuid:action>/", reassess.action_review, name="action_review"),
+    path(
+        "<uuid:code>/outcome/<slug:barrier>/",
+        outcome.barrier_outcome_record,
+        name="barrier_outcome_record",
+    ),
+    path("<uuid:code>/review/", reassess.actions_review, name="actions_review"),
     path("<uuid:code>/reassess/", reassess.reassessment_date, name="reassessment_date"),
     path("<uuid:code>/reassess.ics", reassess.reassessment_ics, name="reassessment_ics"),
     path("<uuid:code>/close/", reassess.workshop_close, name="workshop_close"),

@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
-from assessments.forms.workshops import ActionStatusForm, ReassessForm
+from assessments.forms.workshops import ReassessForm, review_forms
 from assessments.pages import workshop_page
+from assessments.selectors import outcome as outcome_selectors
 from assessments.services import reassess as services
-from assessments.views.fetch import action_get, actor_in, back, form_post, workshop_get
+from assessments.views.fetch import actor_in, back, form_post, workshop_get
 from assessments.views.setup import refused
 from organisations.access import OrganisationRequest, organisation_view
 from organisations.forms import refusal_onto
@@ -23,29 +24,33 @@ from organisations.forms import refusal_onto
 
 @organisation_view
 @form_post
-def action_review(request: OrganisationRequest, code, action) -> HttpResponse:
+def actions_review(request: OrganisationRequest, code) -> HttpResponse:
+    """Every previous action's status and note, from one form, saved together."""
     workshop = workshop_get(request, code)
-    the_action = action_get(request, action)
-    form = ActionStatusForm(request.POST)
-    if form.is_valid():
+    forms = review_forms(outcome_selectors.previous_actions(workshop), request.POST)
+    if all(f.is_valid() for f in forms):
         try:
-            services.action_review(
+            saved = services.actions_review(
                 workshop=workshop,
-                action=the_action,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
+                reviews=[{"action": f.action, **f.cleaned_data} for f in forms],
                 actor=actor_in(request, workshop),
             )
         except ValidationError as e:
-            form.add_error(None, " ".join(e.messages))
+            by_code = {str(f.action.code): f for f in forms}
+            for key, errors in e.message_dict.items():
+                action_code, _, field = key.partition(".")
+                form = by_code.get(action_code)
+                if form is None:
+                    return refused(request, workshop, e)
+                form.add_error(field if field in form.fields else None, errors)
         else:
+            reviewed = sum(1 for f in forms if f.action.review or f.cleaned_data["status"])
+            messages.success(
+                request,
+                f"Review saved ({saved} changed): {reviewed} of {len(forms)} actions reviewed.",
+            )
             return back(request, workshop, "review")
-    # The review's row again as it was typed, with the reason.
-    why = " ".join(form.non_field_errors())
-    messages.error(
-        request, f"The review of “{the_action.description[:60]}” was not saved. {why}".strip()
-    )
-    return workshop_page(request, workshop, bound={("review", the_action.code): form}, status=400)
+    return workshop_page(request, workshop, bound={"review": forms}, status=400)
 
 
 @organisation_view
