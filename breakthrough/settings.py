@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "organisations",
     "model_content",
     "assessments",
@@ -266,6 +268,17 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 PDF_CACHE_DIR = Path(env_str("PDF_CACHE_DIR", str(BASE_DIR / "var" / "pdf-cache")))
 # Chromium for kaleido's chart export and the browser tests.
 BROWSER_PATH = env_str("BROWSER_PATH", "/usr/bin/chromium")
+# A chart export taking longer than this (seconds) is abandoned: the PDF comes with its
+# tables and a note instead of the chart (a stopped or wedged Chromium must not hold it).
+CHART_EXPORT_TIMEOUT = env_int("CHART_EXPORT_TIMEOUT", 10)
+# Where the chart-export browser keeps its profile and page, one folder per worker process,
+# so that a worker starting can clear what a killed one left behind (and nothing else).
+CHART_EXPORT_DIR = Path(env_str("CHART_EXPORT_DIR", str(BASE_DIR / "var" / "chart-export")))
+
+# Background tasks (the PDFs): Django's Tasks API (the django-tasks backport) with its
+# database backend, so that it needs no other server, on PostgreSQL as on SQLite. Workers:
+# `python manage.py worker` (README, Operations). Request workers only queue and serve.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,
