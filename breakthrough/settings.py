@@ -90,6 +90,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes docs).
     "axes.middleware.AxesMiddleware",
+    # Innermost: it is the first to see an exception a view raised, and turns a database
+    # outage into a 503 the page (or the polling script) knows to retry.
+    "breakthrough.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "breakthrough.urls"
@@ -231,7 +234,7 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # A load balancer's plain-HTTP health check is answered, not redirected.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -279,6 +282,9 @@ CHART_EXPORT_DIR = Path(env_str("CHART_EXPORT_DIR", str(BASE_DIR / "var" / "char
 # database backend, so that it needs no other server, on PostgreSQL as on SQLite. Workers:
 # `python manage.py worker` (README, Operations). Request workers only queue and serve.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# What a 503 asks the client to wait before trying again (seconds): the database is away.
+DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 5)
 
 LOGGING = {
     "version": 1,

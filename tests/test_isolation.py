@@ -33,6 +33,7 @@ OUTSIDE_ORGANISATIONS = {
     "password_reset_complete": "public confirmation page",
     "invitation_accept": "token-protected: the unguessable single-use token is the scope",
     "healthz": "liveness for load balancers, no data",
+    "readyz": "readiness for monitoring: whether the database and a task worker answer, no data",
 }
 ADMIN_NAMESPACE = "admin"  # staff only; Django's own permission checks
 

@@ -11,7 +11,7 @@ import os
 import socket
 import threading
 
-from django.db import DatabaseError, connection
+from django.db import Error, connection
 from django.utils import timezone
 
 from assessments.models import WorkerHeartbeat
@@ -48,7 +48,7 @@ class _Heartbeat(threading.Thread):
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        with contextlib.suppress(DatabaseError):
+        with contextlib.suppress(Error):
             WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - FORGET_AFTER).delete()
         while not self.stopping.is_set():
             self.beat()
@@ -65,7 +65,7 @@ class _Heartbeat(threading.Thread):
                     "seen_at": timezone.now(),
                 },
             )
-        except DatabaseError:
+        except Error:
             log.warning("Could not record the worker's heartbeat; trying again", exc_info=True)
         finally:
             connection.close()
@@ -76,5 +76,5 @@ class _Heartbeat(threading.Thread):
             return
         self.stopping.set()
         self.join(timeout=5)
-        with contextlib.suppress(DatabaseError):
+        with contextlib.suppress(Error):
             WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()

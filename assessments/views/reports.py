@@ -14,6 +14,7 @@ from assessments.models import PdfRenderStatus
 from assessments.pdf import queue
 from assessments.pdf.render import pdf_filename
 from assessments.views.fetch import workshop_get
+from breakthrough.middleware import answers_json
 from organisations.access import OrganisationRequest, organisation_view
 
 NAMES = {"wallchart": "wall chart", "report": "report"}
@@ -79,6 +80,7 @@ def _status(request: OrganisationRequest, code, kind: str) -> JsonResponse:
     return JsonResponse(progress.as_json(), headers={"Cache-Control": "no-store"})
 
 
+@answers_json
 @organisation_view
 @require_GET
 def wallchart_pdf_status(request: OrganisationRequest, code) -> JsonResponse:
@@ -86,6 +88,7 @@ def wallchart_pdf_status(request: OrganisationRequest, code) -> JsonResponse:
     return _status(request, code, "wallchart")
 
 
+@answers_json
 @organisation_view
 @require_GET
 def report_pdf_status(request: OrganisationRequest, code) -> JsonResponse:
