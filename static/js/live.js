@@ -115,7 +115,9 @@
     box.setAttribute("role", "status");
     box.setAttribute("data-live-unavailable", "");
     box.textContent = "The server is briefly unavailable. This page keeps trying and " +
-      "updates by itself when it is back; what you type is kept.";
+      "updates by itself when it is back." +
+      (document.querySelector("form[data-autosave-url]")
+        ? " What you type here is kept in this browser meanwhile." : "");
     holder.parentNode.insertBefore(box, holder.nextSibling);
   }
 
