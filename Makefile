@@ -1,5 +1,6 @@
 # Breakthrough: two commands on a fresh Debian or Ubuntu machine with Python 3.11+.
-#   make run    set up and serve the app with demo data on http://127.0.0.1:8000
+#   make run    set up and serve the app with demo data on http://127.0.0.1:8000, with the
+#               task worker that draws the PDFs beside it (Procfile.dev; Ctrl-C stops both)
 #   make test   set up and run the whole test suite and the linters
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 install: check-run $(BIN)/python
-	$(BIN)/pip install --quiet -c constraints.txt .
+	$(BIN)/pip install --quiet -c constraints.txt ".[dev]"
 
 install-test: check-test $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt ".[test]"
@@ -26,7 +27,7 @@ check-test:
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=true PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
 test: install-test
 	$(BIN)/ruff check .

@@ -14,15 +14,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def post_worker_init(worker):
-    # Start the chart-export browser in each worker before anyone asks for a PDF: it costs
-    # about two seconds once, which would otherwise fall on the first report of the day.
-    from assessments.pdf.charts import warm_in_background
-
-    warm_in_background()
-    # Load now what every worker ends up holding anyway (the views, through the URLs, and
-    # WeasyPrint for the PDFs), then put it all (some 115,000 objects, there as long as the
-    # worker) out of the garbage collector's sight: measured, a full collection walking them
-    # paused a request for 60-70 ms every few thousand requests (bench/README.md).
+    # No chart-export browser here: request workers never draw a PDF (the task worker does,
+    # `manage.py worker`, which starts its own). Load now what every worker ends up holding
+    # anyway (the views, through the URLs, which import WeasyPrint for the PDFs' task), then
+    # put it all (some 115,000 objects, there as long as the worker) out of the garbage
+    # collector's sight: measured, a full collection walking them paused a request for
+    # 60-70 ms every few thousand requests (bench/README.md).
     from django.urls import get_resolver
 
     import assessments.pdf.render  # noqa: F401

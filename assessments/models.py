@@ -421,3 +421,67 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient} on {self.sent_on}"
+
+
+class PdfKind(models.TextChoices):
+    WALLCHART = "wallchart", "Wall chart"
+    REPORT = "report", "Report"
+
+
+class PdfRenderStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RENDERING = "rendering", "Rendering"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class PdfRender(models.Model):
+    """One PDF of one workshop at one revision, drawn by one release: asked for, being drawn
+    by a task worker, or drawn (its bytes kept here, so that every app server can serve it
+    whatever disk it has).
+
+    One row per key, however many ask at once (the constraint): the first ask queues the
+    task, every later one waits for that render (``assessments/pdf/queue.py``).
+    """
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="pdf_renders")
+    revision = models.PositiveIntegerField()
+    release = models.CharField(max_length=40)
+    kind = models.CharField(max_length=20, choices=PdfKind.choices)
+    status = models.CharField(
+        max_length=20, choices=PdfRenderStatus.choices, default=PdfRenderStatus.QUEUED
+    )
+    data = models.BinaryField(null=True, editable=False)
+    # False when a chart could not be exported in time: the PDF has its tables and a note,
+    # and the worker tries once more a few minutes later.
+    charts_complete = models.BooleanField(default=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    asked_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    render_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "revision", "release", "kind"], name="one_pdf_render_per_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "asked_at"], name="pdf_render_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.workshop_id} r{self.revision} ({self.status})"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker says it is alive every few seconds; ``/readyz`` reads it."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.host} (pid {self.pid})"

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "organisations",
     "model_content",
     "assessments",
@@ -91,6 +93,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes docs).
     "axes.middleware.AxesMiddleware",
+    # Innermost: it is the first to see an exception a view raised, and turns a database
+    # outage into a 503 the page (or the polling script) knows to retry.
+    "breakthrough.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "breakthrough.urls"
@@ -244,7 +249,7 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # A load balancer's plain-HTTP health check is answered, not redirected.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -290,6 +295,20 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 PDF_CACHE_DIR = Path(env_str("PDF_CACHE_DIR", str(BASE_DIR / "var" / "pdf-cache")))
 # Chromium for kaleido's chart export and the browser tests.
 BROWSER_PATH = env_str("BROWSER_PATH", "/usr/bin/chromium")
+# A chart export taking longer than this (seconds) is abandoned: the PDF comes with its
+# tables and a note instead of the chart (a stopped or wedged Chromium must not hold it).
+CHART_EXPORT_TIMEOUT = env_int("CHART_EXPORT_TIMEOUT", 10)
+# Where the chart-export browser keeps its profile and page, one folder per worker process,
+# so that a worker starting can clear what a killed one left behind (and nothing else).
+CHART_EXPORT_DIR = Path(env_str("CHART_EXPORT_DIR", str(BASE_DIR / "var" / "chart-export")))
+
+# Background tasks (the PDFs): Django's Tasks API (the django-tasks backport) with its
+# database backend, so that it needs no other server, on PostgreSQL as on SQLite. Workers:
+# `python manage.py worker` (README, Operations). Request workers only queue and serve.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# What a 503 asks the client to wait before trying again (seconds): the database is away.
+DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 5)
 
 LOGGING = {
     "version": 1,

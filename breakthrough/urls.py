@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from assessments.views.health import healthz
+from assessments.views.health import healthz, readyz
 from assessments.views.join import workshop_join
 from organisations.urls import organisation_urlpatterns
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("j/<str:join_code>/", workshop_join, name="workshop_join"),
+    path("readyz", readyz, name="readyz"),
     path("", include("organisations.urls")),
     path("model/", include("model_content.urls")),
     path("o/<slug:org>/", include("assessments.urls.organisations")),
@@ -19,3 +20,6 @@ urlpatterns = [
     path("o/<slug:org>/w/<uuid:code>/", include("assessments.urls.live")),
     path("o/<slug:org>/w/<uuid:code>/pdf/", include("assessments.urls.reports")),
 ]
+
+# A database outage met outside a view is a 503 too (breakthrough/middleware.py).
+handler500 = "breakthrough.middleware.server_error"

@@ -2,7 +2,10 @@
 facilitator updates them."""
 
 import datetime
+import html
+import uuid
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -149,3 +152,91 @@ def test_done_or_dropped_lists_the_achieved_with_their_notes_and_the_counts_add_
         status_url(actions[1]), {"status": "in_progress", "note": "Reopened", "show": "closed"}
     )
     assert response.url == tracker() + "?show=closed"
+
+
+# ---------------------------------------------------------------- narrowed down, a page at a time
+
+
+def rows_of(page: str) -> list[str]:
+    return page.split("<tbody")[1].split("</tbody>")[0].split("<tr")[1:] if "<tbody" in page else []
+
+
+def test_a_page_holds_at_most_25_actions_and_the_next_page_the_rest(
+    client_for, northshire, alice, team
+):
+    from assessments.selectors.tracker import PAGE_SIZE
+
+    for _ in range(2):  # 36 open actions
+        workshop_completed(organisation=northshire, facilitator=alice, members=team)
+    client = client_for(alice)
+
+    first = client.get(tracker()).content.decode()
+    second = client.get(tracker() + "?page=2").content.decode()
+
+    assert len(rows_of(first)) == PAGE_SIZE
+    assert len(rows_of(second)) == 36 - PAGE_SIZE
+    assert "Actions 1 to 25 of 36." in first and 'href="?page=2"' in first
+    assert "Page 2 of 2" in second and 'href="?page=1"' in second
+    assert "36 key actions" in first  # the counts are the organisation's, not the page's
+    # Past the end or nonsense: the last page or the first, never an error.
+    assert len(rows_of(client.get(tracker() + "?page=99").content.decode())) == 11
+    assert len(rows_of(client.get(tracker() + "?page=x").content.decode())) == PAGE_SIZE
+
+
+def test_the_tracker_narrows_down_by_workshop_person_and_status(
+    client_for, northshire, alice, team, vic
+):
+    earlier = workshop_completed(
+        organisation=northshire,
+        facilitator=alice,
+        members=team,
+        date=timezone.localdate() - datetime.timedelta(days=10),
+    )
+    earlier.title = "The workshop before"
+    earlier.save(update_fields=["title"])
+    current = workshop_completed(organisation=northshire, facilitator=alice, members=team)
+    bob = team[0]
+    late = current.actions.filter(responsible=bob).first()
+    late.due_on = timezone.localdate() - datetime.timedelta(days=1)
+    late.save(update_fields=["due_on"])
+    going = earlier.actions.exclude(responsible=bob).first()
+    going.status = "in_progress"
+    going.save(update_fields=["status"])
+    client = client_for(vic)
+
+    by_workshop = client.get(tracker() + f"?workshop={earlier.code}").content.decode()
+    assert len(rows_of(by_workshop)) == 18
+    assert all(earlier.title in row for row in rows_of(by_workshop))
+    assert f'<option value="{earlier.code}" selected>' in by_workshop
+
+    by_person = client.get(tracker() + f"?person={bob.pk}").content.decode()
+    expected = Action.objects.filter(
+        Q(responsible=bob) | Q(accountable=bob), status__in=("not_started", "in_progress")
+    ).count()
+    assert len(rows_of(by_person)) == expected
+
+    overdue = client.get(tracker() + "?status=overdue").content.decode()
+    assert len(rows_of(overdue)) == 1 and late.description in overdue
+    in_progress = client.get(tracker() + f"?status=in_progress&workshop={earlier.code}")
+    assert [going.description in row for row in rows_of(in_progress.content.decode())] == [True]
+
+    nothing = client.get(tracker() + f"?status=in_progress&workshop={current.code}")
+    assert "No action matches" in nothing.content.decode()
+    # A filter that names nothing of this organisation's narrows nothing and fails nothing.
+    for junk in ("?workshop=not-a-code", f"?workshop={uuid.uuid4()}", "?person=²", "?status=x"):
+        response = client.get(tracker() + junk)
+        assert response.status_code == 200 and len(rows_of(response.content.decode())) == 25
+
+
+def test_an_update_on_a_narrowed_page_comes_back_to_that_page(client_for, northshire, alice, team):
+    for _ in range(2):
+        workshop_completed(organisation=northshire, facilitator=alice, members=team)
+    bob = team[0]
+    client = client_for(alice)
+    page = client.get(tracker() + f"?person={bob.pk}&page=1").content.decode()
+    back = html.unescape(page.split('name="back" value="')[1].split('"')[0])
+    action = Action.objects.filter(responsible=bob).first()
+
+    response = client.post(status_url(action), {"status": "done", "note": "", "back": back})
+
+    assert response.url == tracker() + f"?person={bob.pk}&page=1"

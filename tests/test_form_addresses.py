@@ -7,27 +7,10 @@ from django.urls import reverse
 
 from tests.test_isolation import all_patterns, northshire_objects, pattern_kwargs  # noqa: F401
 
-READ_ONLY = {
-    "workshop_detail",
-    "wallchart",
-    "workshop_state",
-    "wallchart_pdf",
-    "report_pdf",
-    "reassessment_ics",
-    "workshop_join_qr",
-    "workshop_create",  # a page of its own, GET shows the form
-    "action_tracker",
-}
-
 
 def form_addresses() -> list[str]:
-    return sorted(
-        name
-        for name, _p in all_patterns()
-        if name
-        and ("code" in pattern_kwargs(name) or "action" in pattern_kwargs(name))
-        and name not in READ_ONLY
-    )
+    """Every address that takes a workshop's or the tracker's form (views with form_post)."""
+    return sorted(name for name, p in all_patterns() if getattr(p.callback, "form_post", False))
 
 
 def test_the_walk_finds_the_workshops_forms():

@@ -36,6 +36,7 @@ OUTSIDE_ORGANISATIONS = {
     "sign_in_link_request": "public: answers the same whether or not the email exists",
     "sign_in_link_use": "token-protected (django-sesame): signed, single-use, minutes long",
     "workshop_join": "signed-in only, and finds a workshop only in the person's organisations",
+    "readyz": "readiness for monitoring: whether the database and a task worker answer, no data",
 }
 ADMIN_NAMESPACE = "admin"  # staff only; Django's own permission checks
 

@@ -7,6 +7,8 @@ couple of seconds by each of them: a query per participant there multiplies
 by the room twice over. Counted, not timed (the timings are in ``bench/``).
 """
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -108,34 +110,79 @@ def test_the_consensus_page_costs_the_same_queries_for_5_or_50_participants(
     assert counts[5] == counts[50], f"consensus: {counts[5]} queries for 5, {counts[50]} for 50"
 
 
-def test_the_action_tracker_costs_the_same_queries_for_one_workshops_actions_or_three(
-    northshire, alice, team, vic, client
-):
-    """The tracker lists every open action of the organisation, with who is responsible,
-    accountable and last updated each: still no query per action."""
+def past_workshops(n: int, organisation, facilitator, members):
+    """Add closed workshops, each with its 18 actions (half of the first six updated), until
+    the organisation has ``n``: a council some years into the model."""
     from assessments.services.tracker import action_status_set
     from organisations.access import actor_for
 
+    actor = actor_for(organisation=organisation, user=facilitator)
+    while organisation.workshops.count() < n:
+        done = organisation.workshops.count()
+        workshop = workshop_completed(
+            organisation=organisation,
+            facilitator=facilitator,
+            members=members,
+            date=timezone.localdate() - datetime.timedelta(days=30 * done),
+        )
+        for i, action in enumerate(workshop.actions.all()[:6]):
+            action_status_set(
+                action=action,
+                status="done" if i % 2 else "in_progress",
+                note="Under way",
+                actor=actor,
+            )
+
+
+TRACKER_VIEWS = ["", "?show=closed", "?show=yours", "?status=overdue", "?page=2", "?person={bob}"]
+
+
+def test_the_action_tracker_costs_the_same_queries_and_size_for_3_or_30_past_workshops(
+    northshire, alice, team, bob, vic, client
+):
+    """Listing every action of every past workshop made the tracker 600 KB and 126 ms after
+    40 workshops: a page of 25 now, whatever the history."""
+    from assessments.selectors.tracker import PAGE_SIZE
+
     client.force_login(vic)
     url = reverse("action_tracker", kwargs={"org": northshire.slug})
-    counts = {}
-    for n in (1, 3):
-        while northshire.workshops.count() < n:
-            workshop = workshop_completed(organisation=northshire, facilitator=alice, members=team)
-            for i, action in enumerate(workshop.actions.all()[:6]):
-                action_status_set(
-                    action=action,
-                    status="done" if i % 2 else "in_progress",
-                    note="Under way",
-                    actor=actor_for(organisation=northshire, user=alice),
-                )
-        for view in ("", "?show=closed"):
+    counts, sizes = {}, {}
+    for n in (3, 30):
+        past_workshops(n, northshire, alice, team)
+        for view in TRACKER_VIEWS:
+            view = view.format(bob=bob.pk)
             status, counts[n, view] = queries_for(client, url + view)
             assert status == 200
-    for view in ("", "?show=closed"):
-        assert counts[1, view] == counts[3, view], (
-            f"tracker{view}: {counts[1, view]} queries for 1 workshop, {counts[3, view]} for 3"
+            page = client.get(url + view).content.decode()
+            sizes[n, view] = len(page)
+            assert page.count('<tr role="row"') - 1 <= PAGE_SIZE  # less the header row
+    for view in TRACKER_VIEWS:
+        view = view.format(bob=bob.pk)
+        assert counts[3, view] == counts[30, view], (
+            f"tracker{view}: {counts[3, view]} queries for 3 workshops, {counts[30, view]} for 30"
         )
+        # A page at most (a short one fills up to 25), and the workshop filter's 20 most
+        # recent: some 25 KB, where every action of 40 workshops was 600 KB.
+        assert sizes[30, view] < 50_000, f"tracker{view}: {sizes[30, view]} bytes for 30"
+
+
+def test_the_progress_page_costs_the_same_queries_and_size_for_3_or_30_past_workshops(
+    northshire, alice, team, client
+):
+    from assessments.selectors.series import WORKSHOPS_PER_PAGE
+
+    client.force_login(alice)
+    url = reverse("series", kwargs={"org": northshire.slug})
+    counts, sizes = {}, {}
+    for n in (3, 30):
+        past_workshops(max(n, WORKSHOPS_PER_PAGE + 1) if n == 3 else n, northshire, alice, team)
+        for view in ("", "?page=2"):
+            status, counts[n, view] = queries_for(client, url + view)
+            assert status == 200
+            sizes[n, view] = len(client.get(url + view).content)
+    assert counts[3, ""] == counts[30, ""], f"series: {counts[3, '']} queries, {counts[30, '']}"
+    assert counts[3, "?page=2"] == counts[30, "?page=2"]
+    assert sizes[30, ""] < sizes[3, ""] * 1.1, f"series: {sizes[3, '']} bytes, {sizes[30, '']}"
 
 
 def test_a_room_opening_the_wall_chart_costs_four_queries_each(

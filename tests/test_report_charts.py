@@ -2,6 +2,7 @@
 
 import io
 import logging
+import time
 
 import pytest
 from pypdf import PdfReader
@@ -35,39 +36,134 @@ def test_the_consensus_against_target_figure_exports_as_real_svg(series, alice):
     assert "Leadership" in svg  # the barrier names are in the chart's text
 
 
-def test_one_kaleido_server_serves_every_figure(series, alice, monkeypatch):
-    import kaleido
-
+def test_one_browser_serves_every_figure(series, alice, monkeypatch):
     pdf_charts.figure_svg(charts.figure_consensus_target([]), width=400)  # warm
     starts = []
-    real_start = kaleido.start_sync_server
-    monkeypatch.setattr(
-        kaleido, "start_sync_server", lambda *a, **k: starts.append(1) or real_start(*a, **k)
-    )
+    real = pdf_charts._Browser
+    monkeypatch.setattr(pdf_charts, "_Browser", lambda **k: starts.append(1) or real(**k))
 
-    pdf_render.pdf_render(series, "report")
+    drawn = pdf_render.pdf_render(series, "report")
 
     assert starts == []
+    assert drawn.charts_complete
 
 
-def test_a_failed_export_still_gives_the_report_with_its_tables_and_a_warning(
-    series, monkeypatch, caplog
+@pytest.fixture
+def export_cools_off_only_here(monkeypatch):
+    """A failed export makes the next minute's PDFs skip the chart; not the next tests'."""
+    monkeypatch.setattr(pdf_charts, "_cool_off_until", 0.0)
+
+
+def _text(data: bytes) -> str:
+    return " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split()
+    )
+
+
+def test_a_failed_export_still_gives_the_report_with_its_tables_and_a_note(
+    series, monkeypatch, caplog, export_cools_off_only_here
 ):
     import kaleido
 
-    def broken(*args, **kwargs):
+    async def broken(*args, **kwargs):
         raise RuntimeError("no browser")
 
-    monkeypatch.setattr(kaleido, "calc_fig_sync", broken)
+    monkeypatch.setattr(kaleido.Kaleido, "calc_fig", broken)
     with caplog.at_level(logging.WARNING, logger="assessments.pdf.charts"):
-        data = pdf_render.pdf_render(series, "report")
+        drawn = pdf_render.pdf_render(series, "report")
 
-    text = " ".join(
-        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split()
-    )
+    text = _text(drawn.data)
     assert "Developing" in text or "Consolidating" in text or "Starting" in text
     assert "Leadership" in text
+    assert "could not be drawn this time; the table above carries the same figures" in text
+    assert not drawn.charts_complete
     assert any("table instead" in r.getMessage() for r in caplog.records)
+
+
+def test_an_export_that_hangs_is_abandoned_in_time_and_the_report_comes_with_its_tables(
+    series, monkeypatch, settings, export_cools_off_only_here
+):
+    """A stopped Chromium answered nothing, for ever: the PDF never came and gunicorn killed
+    the request at 30 s. Now the export is given up after CHART_EXPORT_TIMEOUT."""
+    import asyncio
+
+    import kaleido
+
+    pdf_charts.figure_svg(charts.figure_consensus_target([]), width=400)  # a browser running
+    hung = pdf_charts._browser
+    assert hung is not None
+
+    async def hangs(*args, **kwargs):
+        await asyncio.sleep(3600)
+
+    monkeypatch.setattr(kaleido.Kaleido, "calc_fig", hangs)
+    settings.CHART_EXPORT_TIMEOUT = 1
+    waited = []
+    real_export = pdf_charts.figure_svg
+
+    def timed(*args, **kwargs):
+        started = time.monotonic()
+        try:
+            return real_export(*args, **kwargs)
+        finally:
+            waited.append(time.monotonic() - started)
+
+    monkeypatch.setattr(pdf_render, "figure_svg", timed)
+    drawn = pdf_render.pdf_render(series, "report")
+
+    # One second, then the browser killed (a busy machine: some margin).
+    assert len(waited) == 1 and waited[0] < 4, f"the report waited {waited} s for the export"
+    text = _text(drawn.data)
+    assert "Leadership" in text and "Consensus and target for each barrier" in text
+    assert "could not be drawn this time" in text
+    assert not drawn.charts_complete
+    # The hung browser is killed and its folder removed; the next export starts afresh.
+    assert pdf_charts._browser is None
+    assert hung.kaleido.subprocess.wait(timeout=5) is not None
+    assert _gone_within(hung.folder, seconds=10)
+
+
+def test_a_worker_starting_clears_the_browser_folders_of_stopped_workers_only(settings, tmp_path):
+    import os
+    import socket
+
+    settings.CHART_EXPORT_DIR = tmp_path
+    host = socket.gethostname()
+    dead_pid = _a_pid_not_running()
+    dead = tmp_path / f"{host}-{dead_pid}"
+    (dead / "browser-1" / "tmpabc").mkdir(parents=True)
+    (dead / "browser-1" / "tmpabc" / "Cookies").write_bytes(b"x" * 1000)
+    alive = tmp_path / f"{host}-{os.getppid()}"  # a process that is running: not ours to clear
+    alive.mkdir()
+    mine = tmp_path / f"{host}-{os.getpid()}"
+    mine.mkdir()
+    elsewhere = tmp_path / f"another-host-{dead_pid}"  # another host's: its own worker clears it
+    elsewhere.mkdir()
+
+    removed = pdf_charts.clear_stale()
+
+    assert removed == [dead]
+    assert not dead.exists()
+    assert alive.exists() and mine.exists() and elsewhere.exists()
+
+
+def _gone_within(path, *, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return not path.exists()
+
+
+def _a_pid_not_running() -> int:
+    import os
+
+    pid = 4_000_000
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return pid
+        pid -= 1
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "http://example.org/x.png"])

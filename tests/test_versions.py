@@ -11,6 +11,7 @@ from model_content.models import ModelVersion
 from model_content.selectors import model_version_current, model_version_original
 from model_content.services import version_content
 from tests.builders import workshop_completed
+from tests.pdfs import pdf_get
 
 
 def vurl(name, version=None, org="northshire"):
@@ -135,7 +136,9 @@ def test_editing_the_model_after_a_workshop_leaves_that_workshop_and_its_documen
     assert workshop.model_version == draft
     assert version_content(draft) == before_content
     assert main_of(client.get(chart_url).content.decode()) == before_page
-    report = client.get(reverse("report_pdf", kwargs={"org": "northshire", "code": workshop.code}))
+    report = pdf_get(
+        client, reverse("report_pdf", kwargs={"org": "northshire", "code": workshop.code})
+    )
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(report.content)).pages)
     assert "Leading together" not in text and "Leadership" in text
 

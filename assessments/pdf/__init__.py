@@ -1,5 +1,7 @@
 """PDF documents of a workshop: the A3 wall chart and the chief executive's report.
 
-Rendering lives here, away from the views: ``pdf_for`` returns the bytes,
-from the cache when the workshop has not changed since they were made.
+Drawn in a task worker, never in a request: ``queue.py`` asks for a PDF (once per
+workshop revision, release and kind, however many ask), ``tasks.py`` draws it with
+``render.py`` (charts from ``charts.py``), and the bytes are kept in the database and,
+best effort, in the local cache folder (``cache.py``).
 """

@@ -1,24 +1,31 @@
-"""Generated PDFs on disk, one file per workshop revision, document and release.
+"""Generated PDFs on local disk, one file per workshop revision, document and release.
 
 Every visible change bumps ``Workshop.revision``, so a file named for the
 revision is never out of date with the data: a second download of an
-unchanged workshop reads the file and renders nothing. The name also carries
-a fingerprint of the code that draws the PDFs, so that after an upgrade a
-closed workshop, whose revision never moves again, is drawn afresh by the
-new release instead of serving the old one's file for ever.
+unchanged workshop reads the file and asks the database for nothing more. The
+name also carries a fingerprint of the code that draws the PDFs, so that after
+an upgrade a closed workshop, whose revision never moves again, is drawn afresh
+by the new release instead of serving the old one's file for ever.
+
+Best effort, in front of the rendered bytes kept in the database
+(``PdfRender.data``): a folder that is read-only, full or missing is logged and
+the PDF is served all the same; no temporary file is ever left behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import logging
 import os
 import tempfile
-from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
 from django.conf import settings
+
+log = logging.getLogger(__name__)
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
 # What a PDF is drawn from besides the workshop's data.
@@ -39,25 +46,49 @@ def release_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def cache_path(*, workshop, kind: str) -> Path:
-    name = f"{kind}-r{workshop.revision}-{release_fingerprint()}.pdf"
+def cache_path(
+    *, workshop, kind: str, revision: int | None = None, release: str | None = None
+) -> Path:
+    revision = workshop.revision if revision is None else revision
+    release = release or release_fingerprint()
+    name = f"{kind}-r{revision}-{release}.pdf"
     return Path(settings.PDF_CACHE_DIR) / str(workshop.code) / name
 
 
-def cached_pdf(*, workshop, kind: str, render: Callable[[], bytes]) -> bytes:
-    path = cache_path(workshop=workshop, kind=kind)
+def cache_read(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        pass
-    data = render()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename, so that a concurrent download never reads half a file.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
-    for old in path.parent.glob(f"{kind}-r*.pdf"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    return data
+        return None
+    except OSError:
+        log.warning("Could not read the cached PDF %s; serving it from the database", path)
+        return None
+
+
+def cache_write(path: Path, data: bytes, *, kind: str) -> bool:
+    """Keep ``data`` at ``path``; False (and a warning in the log) if the disk refuses."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so that a concurrent download never reads half a file.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+        tmp = None
+        for old in path.parent.glob(f"{kind}-r*.pdf"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        return True
+    except OSError:
+        log.warning(
+            "Could not keep the PDF in the cache folder %s; it is served from the database",
+            path.parent,
+            exc_info=True,
+        )
+        return False
+    finally:
+        # A full disk fails the write after mkstemp made the file: never leave it behind.
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

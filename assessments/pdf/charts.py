@@ -1,16 +1,33 @@
 """The on-screen plotly figures as SVG, for the PDFs.
 
 kaleido drives the system Chromium. Starting it costs about two seconds, so
-one kaleido server is started per process, on first use, and kept; every
-later figure takes about 0.15 s (measured here). If the export fails, the
-PDF is still made, with the table that carries the same figures.
+one browser is started per process, on first use, and kept; every later
+figure takes about 0.15 s (measured here). If the export fails, or takes
+longer than ``CHART_EXPORT_TIMEOUT`` seconds (a stopped or wedged Chromium),
+the PDF is still made, with the table that carries the same figures and a
+note saying so.
+
+The browser runs on an event loop of our own, in a thread of its own, rather
+than kaleido's sync server: a call to that server cannot be abandoned (it
+waits on a queue with no timeout), and a hung one held the request for ever.
+Here a late figure is given up, its browser killed, and the next figure starts
+a fresh one. Everything the browser writes (its profile, its page) lives in a
+folder of this process under ``CHART_EXPORT_DIR``, which ``clear_stale`` empties
+of the folders of processes that are gone.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import contextlib
 import logging
 import os
+import shutil
+import socket
+import subprocess
 import threading
+import time
 from pathlib import Path
 
 import plotly
@@ -19,49 +36,170 @@ from django.conf import settings
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
-_started = False
 
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+# After a figure was abandoned, skip the export for a while rather than make every PDF
+# wait for a browser that just failed (each PDF still comes, with its tables).
+COOL_OFF = 60.0  # seconds
+STARTUP_TIMEOUT = 30.0  # seconds: a cold Chromium on a busy 2-core server
 
 
-def _ensure_server() -> None:
-    global _started
-    if _started:
-        return
-    import kaleido
+class ExportTimeout(Exception):
+    pass
 
-    os.environ.setdefault("BROWSER_PATH", settings.BROWSER_PATH)
-    # mathjax=False and a local plotly.js: kaleido would otherwise fetch both
-    # from the internet, which public-sector networks do not allow.
-    kaleido.start_sync_server(mathjax=False, plotlyjs=str(PLOTLY_JS), silence_warnings=True)
-    _started = True
+
+def process_folder() -> Path:
+    """This process's folder for the browser: host and pid, so that a worker can tell its
+    own from those of the dead."""
+    return Path(settings.CHART_EXPORT_DIR) / f"{socket.gethostname()}-{os.getpid()}"
+
+
+def clear_stale() -> list[Path]:
+    """Remove the browser folders of processes of this host that are no longer running.
+
+    A worker killed (OOM, SIGKILL, a deploy) never cleans up after its Chromium: about
+    1.2 MB each, for ever. Called when a worker starts."""
+    root = Path(settings.CHART_EXPORT_DIR)
+    host = socket.gethostname()
+    removed = []
+    if not root.is_dir():
+        return removed
+    for folder in root.iterdir():
+        name, _, pid = folder.name.rpartition("-")
+        if name != host or not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        if _alive(int(pid)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # somebody else's process: alive, and not ours to judge
+        return True
+    return True
+
+
+class _Browser:
+    """One kaleido (one Chromium) on an event loop in a daemon thread."""
+
+    def __init__(self, timeout: float) -> None:
+        import kaleido
+
+        self.folder = process_folder() / f"browser-{time.monotonic_ns()}"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        # kaleido's own page, written here rather than in a temporary folder of its own.
+        page = self.folder / "index.html"
+        page.write_text(
+            kaleido.PageGenerator(plotly=str(PLOTLY_JS), mathjax=False).generate_index(),
+            encoding="utf-8",
+        )
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="chart-export", daemon=True
+        )
+        self.thread.start()
+        # mathjax off and a local plotly.js (in the page above): kaleido would otherwise
+        # fetch both from the internet, which public-sector networks do not allow.
+        self.kaleido = kaleido.Kaleido(
+            n=1,
+            timeout=timeout,
+            page_generator=str(page),
+            path=settings.BROWSER_PATH,
+            tmp_dir=str(self.folder),
+        )
+        try:
+            self._call(self.kaleido.open(), timeout=STARTUP_TIMEOUT)
+        except BaseException:
+            self.abandon()
+            raise
+
+    def _call(self, coroutine, *, timeout: float):
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        try:
+            return future.result(timeout=timeout)
+        except concurrent.futures.TimeoutError as e:
+            future.cancel()
+            raise ExportTimeout(f"no answer from the chart export in {timeout:g} s") from e
+
+    def svg(self, fig: go.Figure, opts: dict, *, timeout: float):
+        return self._call(self.kaleido.calc_fig(fig, opts=opts), timeout=timeout)
+
+    def abandon(self) -> None:
+        """Kill the browser without waiting for it (it may be the thing that hangs)."""
+        process = getattr(self.kaleido, "subprocess", None)
+        if process is not None:
+            with contextlib.suppress(OSError):
+                process.kill()
+            # Its helper processes write to the profile until they notice it is gone.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        # A helper process of the killed browser may still write into its profile, making
+        # the folder again after this: sweep once more when they have all gone.
+        sweep = threading.Timer(3.0, shutil.rmtree, (self.folder,), {"ignore_errors": True})
+        sweep.daemon = True
+        sweep.start()
+
+
+_browser: _Browser | None = None
+_cool_off_until = 0.0
+
+
+def _timeout() -> float:
+    return float(settings.CHART_EXPORT_TIMEOUT)
+
+
+def _ensure_browser() -> _Browser:
+    global _browser
+    if _browser is None:
+        _browser = _Browser(timeout=_timeout())
+    return _browser
+
+
+def _abandon() -> None:
+    global _browser, _cool_off_until
+    if _browser is not None:
+        _browser.abandon()
+    _browser = None
+    _cool_off_until = time.monotonic() + COOL_OFF
 
 
 def figure_svg(fig: go.Figure, *, width: int, height: int | None = None) -> str | None:
-    """The figure as an SVG document, or None if it could not be exported."""
+    """The figure as an SVG document, or None if it could not be exported in time."""
     height = height or int(fig.layout.height or 400)
-    try:
-        import kaleido
-
-        with _lock:
-            _ensure_server()
-            data = kaleido.calc_fig_sync(
-                fig, opts={"format": "svg", "width": width, "height": height}
+    with _lock:
+        if time.monotonic() < _cool_off_until:
+            log.warning("Chart export skipped after a recent failure; the PDF shows the table")
+            return None
+        try:
+            browser = _ensure_browser()
+            data = browser.svg(
+                fig, {"format": "svg", "width": width, "height": height}, timeout=_timeout()
             )
-    except Exception:  # any failure of the browser must not cost the PDF
-        log.warning("Chart export to SVG failed; the PDF shows the table instead", exc_info=True)
-        return None
+        except Exception:  # any failure of the browser must not cost the PDF
+            log.warning(
+                "Chart export to SVG failed; the PDF shows the table instead", exc_info=True
+            )
+            _abandon()
+            return None
     return data.decode("utf-8") if isinstance(data, bytes) else data
 
 
 def warm_in_background() -> None:
-    """Start kaleido's browser now, off the request path (gunicorn.conf.py calls it per worker)."""
+    """Start the browser now, so that the first PDF does not wait for it (a worker starting)."""
 
     def warm() -> None:
         try:
             with _lock:
-                _ensure_server()
+                _ensure_browser()
         except Exception:  # the first PDF will try again and say why
-            log.warning("Could not start kaleido ahead of time", exc_info=True)
+            log.warning("Could not start the chart export ahead of time", exc_info=True)
 
-    threading.Thread(target=warm, name="kaleido-warm", daemon=True).start()
+    threading.Thread(target=warm, name="chart-export-warm", daemon=True).start()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
@@ -23,7 +24,6 @@ from weasyprint.urls import URLFetcher
 
 from assessments import charts
 from assessments.models import Workshop
-from assessments.pdf.cache import cached_pdf
 from assessments.pdf.charts import figure_svg
 from assessments.selectors import outcome as outcome_selectors
 from assessments.selectors import workshops as selectors
@@ -48,11 +48,10 @@ class LocalFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def pdf_for(*, workshop: Workshop, kind: str) -> bytes:
-    """The PDF ``kind`` of ``workshop``, rendered once per revision."""
-    if kind not in KINDS:
-        raise ValueError(kind)
-    return cached_pdf(workshop=workshop, kind=kind, render=lambda: pdf_render(workshop, kind))
+class RenderedPdf(NamedTuple):
+    data: bytes
+    # False when a chart could not be exported: the PDF has its tables and a note instead.
+    charts_complete: bool
 
 
 def pdf_filename(workshop: Workshop, kind: str) -> str:
@@ -63,14 +62,19 @@ def pdf_filename(workshop: Workshop, kind: str) -> str:
     )
 
 
-def pdf_render(workshop: Workshop, kind: str) -> bytes:
+def pdf_render(workshop: Workshop, kind: str) -> RenderedPdf:
+    """Draw the PDF ``kind`` of ``workshop``: seconds of CPU, so only a task worker calls it
+    (``assessments/pdf/tasks.py``), never a request."""
+    if kind not in KINDS:
+        raise ValueError(kind)
     context = document_context(workshop, with_charts=kind == "report")
     context["stylesheet"] = (TEMPLATES / f"{kind}.css").read_text(encoding="utf-8")
     html = render_to_string(f"reports/{kind}.html", context)
     # Only local files and inline data: a PDF must never reach the network.
-    return HTML(string=html, base_url=str(TEMPLATES), url_fetcher=LocalFetcher()).write_pdf(
+    data = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=LocalFetcher()).write_pdf(
         pdf_variant="pdf/ua-1", uncompressed_pdf=False
     )
+    return RenderedPdf(data=data, charts_complete=not context["charts_missing"])
 
 
 def document_context(workshop: Workshop, *, with_charts: bool) -> dict:
@@ -118,15 +122,12 @@ def document_context(workshop: Workshop, *, with_charts: bool) -> dict:
             }
         )
     figures = {}
-    if with_charts:
-        if any(o.consensus or o.target for o in outcomes):
-            figures["consensus_target"] = _svg_data_uri(
-                charts.figure_consensus_target(charts.outcome_rows(outcomes)), width=900
-            )
-        if spreads is not None:
-            figures["spread"] = _svg_data_uri(
-                charts.figure_spread(charts.spread_rows(spreads, barriers)), width=900
-            )
+    charts_missing = False
+    if with_charts and any(o.consensus or o.target for o in outcomes):
+        figures["consensus_target"] = _svg_data_uri(
+            charts.figure_consensus_target(charts.outcome_rows(outcomes)), width=900
+        )
+        charts_missing = figures["consensus_target"] is None
     return {
         "workshop": workshop,
         "organisation": workshop.organisation,
@@ -139,6 +140,7 @@ def document_context(workshop: Workshop, *, with_charts: bool) -> dict:
         "previous": workshop.previous,
         "previous_actions": outcome_selectors.previous_actions(workshop),
         "figures": figures,
+        "charts_missing": charts_missing,
     }
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 
 from assessments.models import HistoryEntry, Step, Workshop
+from assessments.pdf.queue import pdfs_queue
 from assessments.selectors.workshops import barrier_in_scope
 from model_content.models import Barrier, Stage
 from organisations.audit import audit_record
@@ -36,9 +37,15 @@ def workshop_touch(workshop: Workshop) -> None:
     Every write of the workshop ends here. The update locks the workshop's row until the
     commit; ``workshop`` is then read back as it now is, so that a caller can check under the
     lock that the step it relied on has not moved (a submit racing the close of step 2).
+
+    A closed workshop's PDFs are queued here, in the same transaction (the close itself, an
+    action's status afterwards): the chief executive's download is drawn before it is asked
+    for, and a change that rolls back queues nothing.
     """
     Workshop.objects.filter(pk=workshop.pk).update(revision=F("revision") + 1)
     workshop.refresh_from_db()
+    if workshop.is_closed:
+        pdfs_queue(workshop=workshop)
 
 
 # What each kind of history entry is in the organisation's audit log (organisations/audit.py).

@@ -22,6 +22,7 @@ from assessments.views.fetch import (
     workshop_get,
 )
 from assessments.views.setup import refused
+from breakthrough.middleware import answers_json
 from organisations.access import OrganisationRequest, organisation_view
 from organisations.rules import can
 
@@ -35,6 +36,7 @@ def _typed(request) -> dict:
     }
 
 
+@answers_json
 @organisation_view
 @form_post
 def rating_draft(request: OrganisationRequest, code, barrier: str) -> HttpResponse:

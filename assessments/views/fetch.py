@@ -4,6 +4,7 @@ exist (nothing leaks about another council's workshops)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 
@@ -29,6 +30,19 @@ def workshop_get(request: OrganisationRequest, code) -> Workshop:
         raise Http404("No such workshop")
     workshop.organisation = request.organisation
     return workshop
+
+
+def workshop_chosen(request: OrganisationRequest, code: str | None) -> Workshop | None:
+    """The organisation's workshop a filter names, or None for no filter: a code that is
+    malformed or names none of the organisation's workshops narrows nothing (and says
+    nothing about anybody else's)."""
+    try:
+        code = uuid.UUID(code) if code else None
+    except ValueError:
+        return None
+    if code is None:
+        return None
+    return Workshop.objects.filter(organisation=request.organisation, code=code).first()
 
 
 def actor_in(request: OrganisationRequest, workshop: Workshop) -> Actor:
@@ -108,4 +122,5 @@ def form_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             anchor = f"barrier-{barrier_get(workshop, kwargs['barrier']).slug}"
         return back(request, workshop, anchor)
 
+    wrapper.form_post = True  # the form-address test finds every form by it
     return wrapper

@@ -32,6 +32,7 @@ from assessments.models import Step, Workshop
 from assessments.selectors import workshops as selectors
 from assessments.selectors.outcome import workshop_outcome
 from assessments.views.fetch import actor_in, workshop_get
+from breakthrough.middleware import answers_json
 from model_content.models import Stage
 from organisations.access import NO_STORE, OrganisationRequest, organisation_view
 
@@ -226,6 +227,7 @@ def wallchart(request: OrganisationRequest, code) -> HttpResponse:
     return render(request, "live/wallchart.html", context)
 
 
+@answers_json
 def workshop_state(request: HttpRequest, org: str, code) -> HttpResponse:
     if request.method == "GET" and (unchanged := _unchanged(request, org, code)):
         return unchanged

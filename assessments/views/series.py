@@ -11,8 +11,9 @@ from organisations.access import OrganisationRequest, organisation_view
 @organisation_view
 @require_safe
 def series(request: OrganisationRequest) -> HttpResponse:
-    """The organisation over time: each barrier's consensus and target at each workshop."""
-    data = series_of(organisation=request.organisation)
+    """The organisation over time: each barrier's consensus and target at each workshop,
+    the most recent first (?page=2 for the ones before)."""
+    data = series_of(organisation=request.organisation, page=request.GET.get("page"))
     figure = (
         charts.figure_json(charts.figure_series_trend(data["points"])) if data["points"] else None
     )

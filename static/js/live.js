@@ -8,7 +8,10 @@
    - When the facilitator moves the step, the page follows; but if a form on
      the page has unsaved typing (form[data-dirty]) it stays put and says so,
      so half-typed evidence is never thrown away.
-   - Polling pauses while the tab is hidden. */
+   - Polling pauses while the tab is hidden.
+   - When the server is briefly away (503, or no answer at all) the page says so and asks
+     less often (doubling up to 15 s, or what Retry-After says), then carries on as before
+     once it answers again. */
 (function () {
   "use strict";
 
@@ -16,6 +19,9 @@
   if (!holder || !window.fetch) return;
 
   var INTERVAL = 1000;
+  var MAX_INTERVAL = 15000;
+  var wait = INTERVAL;
+  var failures = 0;
   var url = holder.getAttribute("data-live-state-url");
   var step = holder.getAttribute("data-step");
   var revision = holder.getAttribute("data-revision");
@@ -85,28 +91,65 @@
     }
   }
 
+  function away(response) {
+    // The server answered 503 (its database restarting) or not at all: ask less often.
+    failures += 1;
+    var retryAfter = response ? parseInt(response.headers.get("Retry-After"), 10) * 1000 : 0;
+    wait = Math.min(MAX_INTERVAL, Math.max(wait * 2, retryAfter || 0));
+    // One lost answer is a blip; say so from the second, or at once for a 503.
+    if (response || failures > 1) unavailable(true);
+  }
+
+  function back() {
+    failures = 0;
+    wait = INTERVAL;
+    unavailable(false);
+  }
+
+  function unavailable(shown) {
+    var box = document.querySelector("[data-live-unavailable]");
+    if (!shown) { if (box) box.remove(); return; }
+    if (box) return;
+    box = document.createElement("p");
+    box.className = "alert alert-warning live-unavailable";
+    box.setAttribute("role", "status");
+    box.setAttribute("data-live-unavailable", "");
+    box.textContent = "The server is briefly unavailable. This page keeps trying and " +
+      "updates by itself when it is back." +
+      (document.querySelector("form[data-autosave-url]")
+        ? " What you type here is kept in this browser meanwhile." : "");
+    holder.parentNode.insertBefore(box, holder.nextSibling);
+  }
+
   function poll() {
-    if (busy || document.hidden) return;
+    timer = null;
+    if (document.hidden) return;
     busy = true;
     var headers = { "Accept": "application/json" };
     if (etag) headers["If-None-Match"] = etag;
     fetch(pollUrl(), { headers: headers, cache: "no-store", credentials: "same-origin" })
       .then(function (response) {
-        if (response.status === 304) return null;
+        if (response.status === 503) { away(response); return null; }
+        if (response.status === 304) { back(); return null; }
         if (!response.ok || response.redirected) throw new Error("state " + response.status);
+        back();
         etag = response.headers.get("ETag");
         return response.json();
       })
       .then(function (state) { if (state) apply(state); })
-      .catch(function () { /* offline for a moment: the next poll tries again */ })
-      .then(function () { busy = false; });
+      .catch(function () { away(null); })
+      .then(function () { busy = false; schedule(); });
+  }
+
+  function schedule() {
+    if (timer === null && !document.hidden) timer = window.setTimeout(poll, wait);
   }
 
   function start() {
-    if (timer === null) { timer = window.setInterval(poll, INTERVAL); poll(); }
+    if (timer === null && !busy) poll();
   }
   function stop() {
-    if (timer !== null) { window.clearInterval(timer); timer = null; }
+    if (timer !== null) { window.clearTimeout(timer); timer = null; }
   }
 
   document.addEventListener("visibilitychange", function () {

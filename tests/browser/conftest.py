@@ -32,12 +32,14 @@ def page_for(browser, live_server):
     """A page signed in as ``user``, in a browser context of its own (its own cookies)."""
     contexts = []
 
-    def open_page(user, width=1280, height=900, bypass_csp=False):
+    def open_page(user, width=1280, height=900, bypass_csp=False, javascript=True):
         client = Client()
         client.force_login(user)
         # bypass_csp only for injecting the axe test tool; pages are otherwise held to the CSP.
         context = browser.new_context(
-            viewport={"width": width, "height": height}, bypass_csp=bypass_csp
+            viewport={"width": width, "height": height},
+            bypass_csp=bypass_csp,
+            java_script_enabled=javascript,
         )
         context.add_cookies(
             [

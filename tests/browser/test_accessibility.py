@@ -113,3 +113,30 @@ def test_on_a_phone_the_action_tracker_shows_each_action_whole_with_its_update_i
         page.set_viewport_size({"width": width, "height": 844})
         status = page.get_by_label("Status of").first
         assert status.bounding_box()["width"] >= 150, width
+
+
+def test_the_pdf_preparing_page_and_the_autosave_offer_have_no_serious_violation(
+    live_server, page_for, northshire, alice, bob, vic, team, settings, tmp_path
+):
+    settings.PDF_CACHE_DIR = tmp_path
+    _earlier, current = series_of_two(organisation=northshire, facilitator=alice, members=team)
+    page = page_for(vic, bypass_csp=True)
+    page.goto(f"{live_server.url}/o/northshire/w/{current.code}/pdf/report.pdf")
+    assert page.get_by_role("heading", level=1).inner_text() == "Preparing the report…"
+    assert serious_violations(page) == []
+
+    workshop = WorkshopFactory(organisation=northshire, lead_facilitator=alice, members=team)
+    setup.step_move(
+        workshop=workshop, to=Step.ASSESS, actor=workshop_actor_for(workshop=workshop, user=alice)
+    )
+    page = page_for(bob, bypass_csp=True)
+    key = f"breakthrough:draft:{bob.pk}:{workshop.code}:learning"
+    page.goto(f"{live_server.url}/o/northshire/")
+    page.evaluate(
+        "key => localStorage.setItem(key, JSON.stringify({values: {stage: 'starting', "
+        "evidence: 'Typed offline', descriptors: []}, at: Date.now()}))",
+        key,
+    )
+    page.goto(f"{live_server.url}/o/northshire/w/{workshop.code}/")
+    page.locator(".autosave-offer").wait_for()
+    assert serious_violations(page) == []
