@@ -1,20 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from organisations import views
-from organisations.forms import EmailAuthenticationForm
+from organisations import oidc, views
+from organisations.forms import WayInPasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", views.sign_out, name="logout"),
+    path("accounts/sso/", oidc.SsoStart.as_view(), name="sso_start"),
+    path("accounts/sso/callback/", oidc.SsoCallback.as_view(), name="sso_callback"),
     path(
         "accounts/password-reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=WayInPasswordResetForm,
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
         ),
@@ -51,4 +50,8 @@ organisation_urlpatterns = [
         views.invitation_cancel,
         name="invitation_cancel",
     ),
+    path("sign-in/", views.sign_in_settings, name="sign_in_settings"),
+    path("sign-in/ways/", views.sign_in_methods, name="sign_in_methods"),
+    path("sign-in/admit/", views.sso_admission_add, name="sso_admission_add"),
+    path("sign-in/admit/remove/", views.sso_admission_remove, name="sso_admission_remove"),
 ]

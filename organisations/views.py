@@ -1,8 +1,11 @@
-"""Signing in, joining from an invitation, and the members page of an organisation."""
+"""Signing in and out, joining from an invitation, and the members and sign-in pages of an
+organisation."""
 
 from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,16 +14,47 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from organisations import services
+from organisations import oidc, services
 from organisations.access import OrganisationRequest, organisation_view
 from organisations.forms import (
+    EmailAuthenticationForm,
     InvitationAcceptForm,
     InvitationForm,
     RoleForm,
     SignInLinkForm,
+    SignInMethodsForm,
+    SsoAdmissionForm,
     refusal_onto,
 )
-from organisations.models import Membership, Role
+from organisations.models import Membership, Role, SignInMethod, SsoAdmission
+from organisations.rules import ensure
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in with an email, and the single sign-on button when there is one."""
+
+    authentication_form = EmailAuthenticationForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sso=oidc.sso_configured(), provider_name=settings.OIDC_PROVIDER_NAME, **kwargs
+        )
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """End the Breakthrough session. Someone who came in through single sign-on is still
+    signed in at the provider: the page offers its sign-out too (a link, so that signing
+    out of one application never surprises anyone by signing them out of all of them)."""
+    provider_sign_out = oidc.provider_sign_out_url(request)
+    logout(request)
+    if not provider_sign_out:
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    return render(
+        request,
+        "registration/signed_out.html",
+        {"provider_sign_out": provider_sign_out, "provider_name": settings.OIDC_PROVIDER_NAME},
+    )
 
 
 @login_required
@@ -213,6 +247,9 @@ def sign_in_link_use(request: HttpRequest) -> HttpResponse:
     user = authenticate(request, sesame=token) if token else None
     if user is None:
         return render(request, "registration/sign_in_link_invalid.html", status=410)
+    # A link sent before the organisation stopped taking them.
+    if refusal := services.sign_in_method_refusal(user=user, method=SignInMethod.SIGN_IN_LINK):
+        return render(request, "registration/sign_in_refused.html", {"reason": refusal}, status=403)
     if request.method == "POST":
         login(request, user)  # moves the last sign-in, so the link works no more
         return redirect(next_path or "home")
@@ -221,3 +258,95 @@ def sign_in_link_use(request: HttpRequest) -> HttpResponse:
         "registration/sign_in_link_use.html",
         {"person": user, "token": token, "next": next_path},
     )
+
+
+# ---------------------------------------------------------------- how people sign in
+
+
+def _sign_in_page(
+    request: OrganisationRequest, methods_form=None, admission_form=None, status: int = 200
+):
+    organisation = request.organisation
+    methods_form = methods_form or SignInMethodsForm(
+        initial={
+            "password": organisation.allow_password,
+            "sign_in_link": organisation.allow_sign_in_link,
+            "sso": organisation.allow_sso,
+        }
+    )
+    return render(
+        request,
+        "organisations/sign_in.html",
+        {
+            "methods_form": methods_form,
+            "admission_form": admission_form or SsoAdmissionForm(),
+            "admissions": organisation.sso_admissions.all(),
+            "sso": oidc.sso_configured(),
+            "provider_name": settings.OIDC_PROVIDER_NAME,
+            "groups_claim": settings.OIDC_GROUPS_CLAIM,
+        },
+        status=status,
+    )
+
+
+@organisation_view
+@require_safe
+def sign_in_settings(request: OrganisationRequest) -> HttpResponse:
+    return _sign_in_page(request)
+
+
+@organisation_view
+@require_POST
+def sign_in_methods(request: OrganisationRequest) -> HttpResponse:
+    ensure(request.actor, "change_sign_in", request.organisation)  # before reading the form
+    form = SignInMethodsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sign_in_methods_set(
+                organisation=request.organisation, actor=request.actor, **form.cleaned_data
+            )
+        except ValidationError as e:
+            refusal_onto(form, e)
+        else:
+            messages.success(request, "Saved: the ways in apply from each person's next sign-in.")
+            return redirect("sign_in_settings", request.organisation.slug)
+    return _sign_in_page(request, methods_form=form, status=400)
+
+
+@organisation_view
+@require_POST
+def sso_admission_add(request: OrganisationRequest) -> HttpResponse:
+    ensure(request.actor, "change_sign_in", request.organisation)  # before reading the form
+    form = SsoAdmissionForm(request.POST)
+    if form.is_valid():
+        try:
+            admission = services.sso_admission_add(
+                organisation=request.organisation, actor=request.actor, **form.cleaned_data
+            )
+        except ValidationError as e:
+            refusal_onto(form, e)
+        else:
+            messages.success(
+                request,
+                f"{admission.get_kind_display()} {admission.value} now admits people as "
+                f"{admission.get_role_display().lower()}s.",
+            )
+            return redirect("sign_in_settings", request.organisation.slug)
+    return _sign_in_page(request, admission_form=form, status=400)
+
+
+@organisation_view
+@require_POST
+def sso_admission_remove(request: OrganisationRequest) -> HttpResponse:
+    ensure(request.actor, "change_sign_in", request.organisation)  # before reading the form
+    try:
+        admission = request.organisation.sso_admissions.get(pk=int(request.POST.get("id", "")))
+    except (ValueError, SsoAdmission.DoesNotExist) as e:
+        raise Http404("No such admission") from e
+    services.sso_admission_remove(admission=admission, actor=request.actor)
+    messages.success(
+        request,
+        f"{admission.get_kind_display()} {admission.value} admits nobody now; people it "
+        "admitted lose that role at their next sign-in.",
+    )
+    return redirect("sign_in_settings", request.organisation.slug)
