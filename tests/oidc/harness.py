@@ -36,6 +36,9 @@ def signing_key(kid: str):
     """A new RSA key: (the private key, its private JWK for the provider)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = json.loads(RSAAlgorithm.to_jwk(key))
+    # PyJWT marks a private JWK for signing only; the provider verifies with it too (the
+    # id_token_hint of a sign-out).
+    jwk.pop("key_ops", None)
     jwk.update(kid=kid, alg="RS256", use="sig")
     return key, jwk
 
