@@ -221,3 +221,43 @@ def test_an_organisation_that_requires_single_sign_on_turns_passwords_away_by_na
         page.get_by_text("Northshire Council does not use a password to sign in")
     ).to_contain_text(f"use “Sign in with {PROVIDER_NAME}”")
     screenshot(page, "sso-required-password-refused")
+
+
+def test_a_facilitator_admits_a_group_on_the_signing_in_page(
+    live_server, page_for, sso, alice, northshire
+):
+    page = page_for(alice)
+    page.goto(f"{live_server.url}/o/northshire/members/")
+    page.get_by_role("link", name="Signing in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Signing in to Northshire Council")
+    page.get_by_label("Admit by").select_option(label="Group")
+    page.get_by_label("Domain or group").fill("6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b")
+    page.get_by_label("Role").select_option(label="Facilitator")
+    page.get_by_role("button", name="Admit").click()
+    expect(page.get_by_role("status")).to_contain_text("now admits people as facilitators")
+    row = page.get_by_role("row", name=re.compile("6f1c2a9e"))
+    expect(row).to_contain_text("Facilitator")
+    screenshot(page, "sso-signing-in-page")
+    assert page.csp_errors == []
+    assert northshire.sso_admissions.get().role == Role.FACILITATOR
+
+
+def test_the_sign_in_and_signing_in_pages_have_no_serious_accessibility_violation(
+    live_server, page_for, browser, sso, alice, northshire
+):
+    from tests.browser.test_accessibility import serious_violations
+
+    SsoAdmission.objects.create(organisation=northshire, kind="group", value="smt")
+    page = page_for(alice, bypass_csp=True)
+    page.goto(f"{live_server.url}/o/northshire/sign-in/")
+    assert serious_violations(page) == []
+    signed_out = browser.new_context(bypass_csp=True)
+    try:
+        page = signed_out.new_page()
+        page.goto(f"{live_server.url}/accounts/login/")
+        assert serious_violations(page) == []
+        page.goto(f"{live_server.url}/accounts/sso/callback/?code=c&state=s")
+        expect(page.get_by_role("heading", name="You are not signed in")).to_be_visible()
+        assert serious_violations(page) == []
+    finally:
+        signed_out.close()
