@@ -269,18 +269,23 @@ def sign_in_methods_set(
     """Choose the ways an organisation's people may sign in."""
     ensure(actor, "change_sign_in", organisation)
     if not (password or sign_in_link or sso):
-        raise ValidationError("Keep at least one way to sign in.")
+        raise ValidationError({"password": "Keep at least one way to sign in."})
     if sso and not (password or sign_in_link):
         if not settings.OIDC_DISCOVERY_URL:
             raise ValidationError(
-                "This server has no single sign-on set up: keep passwords or sign-in links."
+                {
+                    "sso": "This server has no single sign-on set up: keep passwords or "
+                    "sign-in links."
+                }
             )
         # Whoever turns the other ways off must have come in through single sign-on once,
         # so that it is known to work for the facilitators before it is the only way.
         if not SsoIdentity.objects.filter(user=actor.user).exists():
             raise ValidationError(
-                "Sign in once yourself with single sign-on before making it the only way in: "
-                f"sign out, then use {sso_label()}."
+                {
+                    "sso": "Sign in once yourself with single sign-on before making it the only "
+                    f"way in: sign out, then use {sso_label()}."
+                }
             )
     organisation.allow_password = password
     organisation.allow_sign_in_link = sign_in_link
@@ -344,7 +349,8 @@ def sso_sign_in(
 
     Found by the identity linked at an earlier sign-in, else by email (an existing account
     is linked, not duplicated); made only when an organisation admits the person's email
-    domain or one of their groups, with that role (just in time). Every membership single
+    domain or one of their groups, with that role (just in time), or invites them (they
+    accept the invitation once signed in). Every membership single
     sign-on made follows the admissions now: downgraded, or removed when nothing admits the
     person any more, even when the sign-in is then refused. Raises ``SignInRefused``;
     a refused newcomer leaves nothing behind.
@@ -398,7 +404,7 @@ def sso_sign_in(
     organisations = {m.organisation_id: m.organisation for m in mine.values()}
     joining = {org_id: role for org_id, role in entitled.items() if org_id not in mine}
     organisations.update(Organisation.objects.in_bulk(list(joining)))
-    if not organisations:
+    if not organisations and not _invited(email):
         raise SignInRefused(NOT_ADMITTED.format(email=email))
     if refusal := sign_in_refusal(organisations=organisations.values(), method=SignInMethod.SSO):
         raise SignInRefused(refusal)
@@ -422,6 +428,17 @@ def sso_sign_in(
         )
     except IntegrityError as e:  # the same person's first sign-in in two tabs at once
         raise SignInRefused("You were signing in twice at once. Sign in again.") from e
+
+
+def _invited(email: str) -> bool:
+    """Invited to an organisation that takes single sign-on: the account may be made, to
+    accept the invitation with (the invitation page sent them here, and back)."""
+    return Invitation.objects.filter(
+        email__iexact=email,
+        accepted_at__isnull=True,
+        expires_at__gt=timezone.now(),
+        organisation__allow_sso=True,
+    ).exists()
 
 
 @transaction.atomic

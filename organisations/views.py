@@ -83,6 +83,19 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             },
             status=403,
         )
+    if user is None and not invitation.organisation.allow_password:
+        # No password to choose: the newcomer signs in through the provider (which lets
+        # them in on the strength of this invitation) and comes back here, signed in.
+        return render(
+            request,
+            "invitations/accept.html",
+            {
+                "invitation": invitation,
+                "by_sso": True,
+                "provider_name": settings.OIDC_PROVIDER_NAME,
+            },
+            status=400 if request.method == "POST" else 200,
+        )
     form = None if user else InvitationAcceptForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and (form is None or form.is_valid()):
         data = form.cleaned_data if form else {}

@@ -175,3 +175,37 @@ def test_a_domain_admits_to_one_organisation_only(admissions, southshire):
         )
     # A group may admit to several organisations.
     SsoAdmission.objects.create(organisation=southshire, kind="group", value="smt")
+
+
+def test_an_invitation_lets_a_newcomer_make_their_account_through_single_sign_on(
+    northshire, alice, client
+):
+    from django.urls import reverse
+
+    from organisations.services import invitation_create
+
+    northshire.allow_password = False
+    northshire.save()
+    _invitation, token = invitation_create(
+        organisation=northshire,
+        email="newcomer@elsewhere.gov.uk",
+        role=Role.VIEWER,
+        actor=actor_for(organisation=northshire, user=alice),
+    )
+    # The invitation page asks for no password: it sends them to the provider and back.
+    page = client.get(reverse("invitation_accept", kwargs={"token": token}))
+    assert "Choose a name and a password" not in page.content.decode()
+    assert f"?next=/invitations/{token}/" in page.content.decode()
+    refused = client.post(
+        reverse("invitation_accept", kwargs={"token": token}),
+        {"first_name": "N", "last_name": "C", "password1": "x" * 20, "password2": "x" * 20},
+    )
+    assert refused.status_code == 400
+    assert not get_user_model().objects.filter(email="newcomer@elsewhere.gov.uk").exists()
+
+    newcomer = sign_in(email="newcomer@elsewhere.gov.uk", subject="newcomer")
+    assert not newcomer.memberships.exists()  # until they accept, signed in
+    client.force_login(newcomer)
+    client.post(reverse("invitation_accept", kwargs={"token": token}))
+    membership = newcomer.memberships.get()
+    assert (membership.role, membership.source) == (Role.VIEWER, MembershipSource.HAND)
