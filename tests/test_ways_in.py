@@ -205,9 +205,10 @@ def test_members_and_viewers_read_the_page_but_change_nothing(
 
 
 def test_single_sign_on_only_is_refused_when_the_server_has_none(client_for, alice, northshire):
+    SsoIdentity.objects.create(user=alice, issuer="https://idp", subject="alice")
     response = ways(client_for(alice), sso=True)
     assert response.status_code == 400
-    assert "This server has no single sign-on set up" in response.content.decode()
+    assert "set up: keep passwords or sign-in links." in response.content.decode()
     northshire.refresh_from_db()
     assert northshire.allow_password
 
