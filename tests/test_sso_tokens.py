@@ -212,3 +212,13 @@ def test_a_provider_that_does_not_answer_the_code_is_a_clear_page_not_a_500(
     assert response.status_code == 503
     assert "is not answering" in response.content.decode()
     assert SESSION_KEY not in client.session
+
+
+def test_a_code_the_provider_will_not_exchange_is_refused_and_nothing_was_created(
+    client, forger, northshire_admits_its_domain
+):
+    before = counts()
+    state, _nonce, _ = start(client)
+    forger.token_error = "invalid_grant"  # a code used already, or a PKCE verifier not matching
+    refused(come_back(client, state), "would not confirm the sign-in")
+    assert counts() == before and SESSION_KEY not in client.session

@@ -152,6 +152,7 @@ class Forger:
         self.id_token = ""
         self.userinfo: dict = {}
         self.token_requests: list[str] = []
+        self.token_error = ""  # set: the token endpoint answers 400 with this error
         forger = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -177,6 +178,9 @@ class Forger:
             def do_POST(self):  # noqa: N802
                 length = int(self.headers.get("Content-Length", 0))
                 forger.token_requests.append(self.rfile.read(length).decode())
+                if forger.token_error:
+                    self._json({"error": forger.token_error}, 400)
+                    return
                 self._json(
                     {
                         "access_token": "forged-access-token",
