@@ -83,7 +83,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             },
             status=403,
         )
-    if user is None and not invitation.organisation.allow_password:
+    organisation = invitation.organisation
+    if (
+        user is None
+        and not organisation.allow_password
+        and organisation.allow_sso
+        and (oidc.sso_configured())
+    ):
         # No password to choose: the newcomer signs in through the provider (which lets
         # them in on the strength of this invitation) and comes back here, signed in.
         return render(

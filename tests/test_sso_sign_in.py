@@ -178,12 +178,14 @@ def test_a_domain_admits_to_one_organisation_only(admissions, southshire):
 
 
 def test_an_invitation_lets_a_newcomer_make_their_account_through_single_sign_on(
-    northshire, alice, client
+    northshire, alice, client, settings
 ):
     from django.urls import reverse
 
     from organisations.services import invitation_create
 
+    settings.OIDC_DISCOVERY_URL = "http://127.0.0.1:9/.well-known/openid-configuration"
+    settings.OIDC_RP_CLIENT_ID = "breakthrough"
     northshire.allow_password = False
     northshire.save()
     _invitation, token = invitation_create(

@@ -261,3 +261,32 @@ def test_the_sign_in_and_signing_in_pages_have_no_serious_accessibility_violatio
         assert serious_violations(page) == []
     finally:
         signed_out.close()
+
+
+def test_an_invitee_to_an_organisation_without_passwords_joins_through_the_provider(
+    live_server, browser_page, sso, northshire, alice
+):
+    from organisations.access import actor_for
+    from organisations.services import invitation_create
+
+    northshire.allow_password = False
+    northshire.save()
+    _invitation, token = invitation_create(
+        organisation=northshire,
+        email="newcomer@elsewhere.gov.uk",
+        role=Role.VIEWER,
+        actor=actor_for(organisation=northshire, user=alice),
+    )
+    sso.set_accounts(("newcomer", account("newcomer", "newcomer@elsewhere.gov.uk")))
+    page = browser_page()
+    page.goto(f"{live_server.url}/invitations/{token}/")
+    screenshot(page, "sso-invitation")
+    page.get_by_role("link", name=f"Sign in with {PROVIDER_NAME}").click()
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Join Northshire Council").click()
+    expect(page).to_have_url(f"{live_server.url}/o/northshire/")
+    newcomer = get_user_model().objects.get(email="newcomer@elsewhere.gov.uk")
+    assert newcomer.memberships.get().role == Role.VIEWER
