@@ -5,6 +5,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Written last by npm ci, so its date says the provider's packages are in.
+TEST_PROVIDER := tests/oidc/node_modules/.package-lock.json
 
 .PHONY: run test install install-test check-run check-test lint bench
 
@@ -15,8 +17,13 @@ $(BIN)/python:
 install: check-run $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt ".[dev]"
 
-install-test: check-test $(BIN)/python
+install-test: check-test $(BIN)/python $(TEST_PROVIDER)
 	$(BIN)/pip install --quiet -c constraints.txt ".[test]"
+
+# The single sign-on tests run a real OpenID Connect provider (oidc-provider, from the npm
+# registry, at the versions in its lockfile).
+$(TEST_PROVIDER): tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
 
 check-run:
 	@scripts/check-system.sh run >/dev/null

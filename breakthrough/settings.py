@@ -172,6 +172,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     # Magic links (django-sesame): a one-time sign-in link by email instead of a password.
     "sesame.backends.ModelBackend",
+    # Single sign-on (OpenID Connect, mozilla-django-oidc): only the sign-on callback's
+    # credentials reach it, and it does nothing unless OIDC_DISCOVERY_URL is set.
+    "organisations.oidc.SsoBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -235,6 +238,43 @@ MAGIC_LINKS_PER_ACCOUNT = 3  # in MAGIC_LINK_WINDOW seconds
 MAGIC_LINKS_PER_ADDRESS = 10
 MAGIC_LINK_WINDOW = 15 * 60
 
+# Single sign-on through an OpenID Connect provider (Microsoft Entra ID or another), with
+# mozilla-django-oidc: organisations/oidc.py. Off unless OIDC_DISCOVERY_URL is set; then the
+# sign-in page shows a button, and nothing else changes until an organisation admits people.
+OIDC_DISCOVERY_URL = env_str("OIDC_DISCOVERY_URL")
+if OIDC_DISCOVERY_URL and not OIDC_DISCOVERY_URL.endswith("/.well-known/openid-configuration"):
+    # The issuer's address is enough: its discovery document is at the standard place.
+    OIDC_DISCOVERY_URL = OIDC_DISCOVERY_URL.rstrip("/") + "/.well-known/openid-configuration"
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_EMAIL_CLAIM = env_str("OIDC_EMAIL_CLAIM", "email")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation's account")
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+if OIDC_DISCOVERY_URL:
+    missing = [
+        name
+        for name, value in (
+            ("OIDC_CLIENT_ID", OIDC_RP_CLIENT_ID),
+            ("OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+        )
+        if not value
+    ]
+    if missing:
+        raise ImproperlyConfigured(f"OIDC_DISCOVERY_URL is set, so set {' and '.join(missing)}")
+    if "openid" not in OIDC_RP_SCOPES.split():
+        raise ImproperlyConfigured(f"OIDC_SCOPES must include openid, not {OIDC_RP_SCOPES!r}")
+# What the library is told. PKCE on top of the client secret, and a nonce (its default).
+OIDC_USE_PKCE = True
+# The client authenticates to the token endpoint with HTTP Basic, the standard's default,
+# which Entra ID accepts; the secret then never sits in a request body.
+OIDC_TOKEN_USE_BASIC_AUTH = True
+# Kept in the session for the hint on the provider's sign-out link.
+OIDC_STORE_ID_TOKEN = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+
 # Sessions live in the database: any app server behind a load balancer can
 # serve any request, with no sticky sessions. Django's database sessions, read
 # with one hand-written statement (assessments/sessions.py).
@@ -290,6 +330,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# A refused single sign-on is no password guess, and carries no username: counted, every
+# refusal from a council's one office address would lock single sign-on for all its staff.
+AXES_WHITELIST_CALLABLE = "organisations.oidc.not_a_password_attempt"
 
 # Where generated PDFs are cached, keyed by the workshop's version.
 PDF_CACHE_DIR = Path(env_str("PDF_CACHE_DIR", str(BASE_DIR / "var" / "pdf-cache")))

@@ -1,10 +1,12 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from organisations.models import Role
+from organisations.models import Role, SignInMethod, SsoAdmission
+from organisations.services import sign_in_method_refusal, way_in_send
 from organisations.throttle import wait_message
 
 
@@ -38,6 +40,36 @@ class EmailAuthenticationForm(AuthenticationForm):
         if wait:
             return ValidationError(wait_message(wait), code="wait")
         return super().get_invalid_login_error()
+
+    def confirm_login_allowed(self, user) -> None:
+        """Asked only once the password is right, so the form tells nobody else which
+        organisations an email belongs to."""
+        super().confirm_login_allowed(user)
+        if refusal := sign_in_method_refusal(user=user, method=SignInMethod.PASSWORD):
+            raise ValidationError(refusal, code="sign_in_method")
+
+
+class StaffAuthenticationForm(AdminAuthenticationForm):
+    """The admin's sign-in, held to the same ways in: a password into the admin is a
+    password into every page of the organisation too."""
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if refusal := sign_in_method_refusal(user=user, method=SignInMethod.PASSWORD):
+            raise ValidationError(refusal, code="sign_in_method")
+
+
+class WayInPasswordResetForm(PasswordResetForm):
+    """Django's, except that a member of an organisation that takes no passwords is
+    emailed the way in it does take, instead of a link to set a password. The page says
+    the same as for anyone, as Django's does."""
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if refusal := sign_in_method_refusal(user=user, method=SignInMethod.PASSWORD):
+                way_in_send(user=user, refusal=refusal, asked_for="a new password")
+                continue
+            yield user
 
 
 class InvitationForm(forms.Form):
@@ -108,3 +140,30 @@ class AuditFilterForm(forms.Form):
         self.fields["action"].choices = [("", "Everything"), *actions.items()]
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-select" if name == "action" else "form-control"
+
+
+class SignInMethodsForm(forms.Form):
+    password = forms.BooleanField(
+        label="Passwords", required=False, help_text="Each person chooses one when they join."
+    )
+    sign_in_link = forms.BooleanField(
+        label="Sign-in links by email",
+        required=False,
+        help_text="A link that works once, for a few minutes: for a director without a password.",
+    )
+    sso = forms.BooleanField(
+        label="Single sign-on",
+        required=False,
+        help_text="Your identity provider signs people in; see who it admits below.",
+    )
+
+
+class SsoAdmissionForm(forms.Form):
+    kind = forms.ChoiceField(label="Admit by", choices=SsoAdmission.Kind.choices)
+    value = forms.CharField(
+        label="Domain or group",
+        max_length=255,
+        help_text="A domain such as council.gov.uk, or a group as your provider sends it "
+        "(for Microsoft Entra ID, the group's object id).",
+    )
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)

@@ -7,8 +7,16 @@ of the model) and ``assessments`` (its workshops) point here, and nothing here p
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import DomainNameValidator
 from django.db import models
 from django.utils import timezone
+
+
+class SignInMethod(models.TextChoices):
+    PASSWORD = "password", "a password"
+    SIGN_IN_LINK = "sign_in_link", "a sign-in link by email"
+    SSO = "sso", "single sign-on"
 
 
 class Organisation(models.Model):
@@ -16,18 +24,43 @@ class Organisation(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The ways its people may sign in (organisations.rules.sign_in_refusal). On the row itself,
+    # not a table of their own, because every sign-in reads them with the memberships.
+    allow_password = models.BooleanField("passwords", default=True)
+    allow_sign_in_link = models.BooleanField("sign-in links by email", default=True)
+    allow_sso = models.BooleanField("single sign-on", default=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(allow_password=True)
+                | models.Q(allow_sign_in_link=True)
+                | models.Q(allow_sso=True),
+                name="organisation_some_way_in",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def allows(self, method: str) -> bool:
+        return {
+            SignInMethod.PASSWORD: self.allow_password,
+            SignInMethod.SIGN_IN_LINK: self.allow_sign_in_link,
+            SignInMethod.SSO: self.allow_sso,
+        }[method]
 
 
 class Role(models.TextChoices):
     FACILITATOR = "facilitator", "Facilitator"
     MEMBER = "member", "Member"
     VIEWER = "viewer", "Viewer"
+
+
+class MembershipSource(models.TextChoices):
+    HAND = "hand", "by hand or by invitation"
+    SSO = "sso", "from single sign-on"
 
 
 class Membership(models.Model):
@@ -39,6 +72,12 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Where the membership came from. One that single sign-on made follows the person's
+    # domain and groups at every sign-in (downgraded or removed when they no longer admit
+    # them); one made by hand or by invitation is the facilitators' and is left alone.
+    source = models.CharField(
+        max_length=10, choices=MembershipSource.choices, default=MembershipSource.HAND
+    )
 
     class Meta:
         ordering = ["organisation__name"]
@@ -46,6 +85,10 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_each"),
             models.CheckConstraint(
                 condition=models.Q(role__in=Role.values), name="membership_role_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=MembershipSource.values),
+                name="membership_source_known",
             ),
         ]
 
@@ -149,6 +192,85 @@ class RateEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at}"
+
+
+class SsoAdmission(models.Model):
+    """Who comes in through single sign-on: an email domain or a group of the identity
+    provider, and the role it gives in the organisation."""
+
+    class Kind(models.TextChoices):
+        DOMAIN = "domain", "Email domain"
+        GROUP = "group", "Group"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="sso_admissions"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # A domain in lower case (council.gov.uk); a group as the provider names it in the
+    # groups claim (for Microsoft Entra ID, the group's object id).
+    value = models.CharField(max_length=255)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "value"], name="sso_admission_once"
+            ),
+            # A domain admits to one organisation only: a shared domain (nhs.net) would
+            # otherwise put everyone who has it into every organisation that listed it.
+            models.UniqueConstraint(
+                fields=["value"],
+                condition=models.Q(kind="domain"),
+                name="sso_domain_one_organisation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["domain", "group"]), name="sso_admission_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="sso_admission_role_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value} → {self.role} in {self.organisation}"
+
+    def clean(self) -> None:
+        self.value = (self.value or "").strip()
+        if self.kind == self.Kind.DOMAIN:
+            self.value = self.value.lower().removeprefix("@")
+            try:
+                DomainNameValidator(accept_idna=False)(self.value)
+            except ValidationError as e:
+                raise ValidationError(
+                    {"value": "Give a domain such as council.gov.uk, without the @."}
+                ) from e
+        elif not self.value:
+            raise ValidationError({"value": "Give the group as your provider names it."})
+
+
+class SsoIdentity(models.Model):
+    """The person at the identity provider (its issuer and their subject, which never
+    changes there) that an account is linked to, by its first sign-in through it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identities"
+    )
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "SSO identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sso_identity_once"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="sso_one_identity_per_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.issuer}"
 
 
 def person_name(user) -> str:

@@ -22,9 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-from organisations.models import Role
+from organisations.models import Role, SignInMethod
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,9 @@ RULES: dict[str, Rule] = {
     # Breakthrough, not for everyone who appears in it.
     "read_audit_log": Rule(_org_facilitator, "Only a facilitator can read the audit log."),
     "start_reassessment": Rule(_org_facilitator, "Only a facilitator can start a reassessment."),
+    "change_sign_in": Rule(
+        _org_facilitator, "Only a facilitator can change how the organisation's people sign in."
+    ),
     # A workshop
     "facilitate": Rule(_facilitates, "Only the workshop's facilitators can do that."),
     "lead": Rule(_leads, "Only the lead facilitator can change who facilitates."),
@@ -192,3 +196,57 @@ def organisation_actor(*, user, membership) -> Actor:
         role=membership.role if membership is not None else None,
         organisation_id=membership.organisation_id if membership is not None else None,
     )
+
+
+# ---------------------------------------------------------------- signing in
+
+
+def sso_label() -> str:
+    """The single sign-on button as the sign-in page shows it, to name it in refusals."""
+    return f"“Sign in with {settings.OIDC_PROVIDER_NAME}”"
+
+
+def _way_in(method: str) -> str:
+    return sso_label() if method == SignInMethod.SSO else str(SignInMethod(method).label)
+
+
+def sign_in_refusal(*, organisations, method: str) -> str | None:
+    """Who may sign in which way: a sentence naming the right way in, or None if allowed.
+
+    One session opens every organisation a person belongs to, so each of them must allow
+    the way they sign in: an organisation that requires single sign-on is not entered with a
+    password that another organisation of theirs still accepts."""
+    for organisation in organisations:
+        if organisation.allows(method):
+            continue
+        ways = [m for m in SignInMethod.values if organisation.allows(m)]
+        return (
+            f"{organisation.name} does not use {SignInMethod(method).label} to sign in: "
+            f"use {' or '.join(_way_in(m) for m in ways)}."
+        )
+    return None
+
+
+_RANK = {Role.VIEWER: 1, Role.MEMBER: 2, Role.FACILITATOR: 3}
+
+
+def sso_roles(*, admissions, email_domain: str, groups) -> dict[int, str]:
+    """Who comes in through single sign-on, and as what: for each organisation that allows
+    it, the highest role among its admissions that name the person's email domain or one of
+    their groups. An organisation missing from the answer does not admit them."""
+    groups = set(groups)
+    roles: dict[int, str] = {}
+    for admission in admissions:
+        if not admission.organisation.allow_sso:
+            continue
+        named = (admission.kind == "domain" and admission.value == email_domain) or (
+            admission.kind == "group" and admission.value in groups
+        )
+        current = roles.get(admission.organisation_id)
+        if named and (current is None or _RANK[admission.role] > _RANK[current]):
+            roles[admission.organisation_id] = admission.role
+    return roles
+
+
+def outranks(role: str, other: str) -> bool:
+    return _RANK[role] > _RANK[other]

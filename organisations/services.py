@@ -15,10 +15,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,8 +27,25 @@ from django.utils import timezone
 from sesame.utils import get_query_string as sesame_query_string
 
 from organisations.audit import audit_record
-from organisations.models import Invitation, Membership, Role, person_name
-from organisations.rules import Actor, ensure
+from organisations.models import (
+    Invitation,
+    Membership,
+    MembershipSource,
+    Organisation,
+    Role,
+    SignInMethod,
+    SsoAdmission,
+    SsoIdentity,
+    person_name,
+)
+from organisations.rules import (
+    Actor,
+    ensure,
+    outranks,
+    sign_in_refusal,
+    sso_label,
+    sso_roles,
+)
 
 # Sent inside the accepting transaction, with ``invitation`` and ``user``.
 invitation_accepted = Signal()
@@ -172,13 +190,16 @@ def _ensure_a_facilitator_stays(membership: Membership) -> None:
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, actor: Actor) -> Membership:
+    """A facilitator's choice of role. It makes the membership theirs: single sign-on no
+    longer changes or removes it, whatever the person's groups say later."""
     ensure(actor, "change_members", membership.organisation)
     if role != Role.FACILITATOR:
         _ensure_a_facilitator_stays(membership)
     before = membership.role
     membership.role = role
+    membership.source = MembershipSource.HAND
     membership.full_clean()
-    membership.save(update_fields=["role"])
+    membership.save(update_fields=["role", "source"])
     audit_record(
         organisation=membership.organisation,
         user=actor.user,
@@ -221,6 +242,9 @@ def sign_in_link_send(*, email: str, next_path: str = "") -> None:
     )
     if user is None:
         return
+    if refusal := sign_in_method_refusal(user=user, method=SignInMethod.SIGN_IN_LINK):
+        way_in_send(user=user, refusal=refusal, asked_for="a sign-in link")
+        return
     link = settings.SITE_URL + reverse("sign_in_link_use") + sesame_query_string(user)
     if next_path:
         link += "&" + urlencode({"next": next_path})
@@ -233,3 +257,259 @@ def sign_in_link_send(*, email: str, next_path: str = "") -> None:
         from_email=None,
         recipient_list=[user.email],
     )
+
+
+def sign_in_method_refusal(*, user, method: str) -> str | None:
+    """Why ``user`` may not sign in by ``method`` (naming the way in), or None."""
+    organisations = [m.organisation for m in user.memberships.select_related("organisation")]
+    return sign_in_refusal(organisations=organisations, method=method)
+
+
+def way_in_send(*, user, refusal: str, asked_for: str) -> None:
+    """Tell someone who asked for a way in their organisation refuses which way it takes,
+    by email: the form they asked on answers as it would for anyone."""
+    send_mail(
+        subject="How to sign in to Breakthrough",
+        message=render_to_string(
+            "registration/way_in_email.txt",
+            {
+                "user": user,
+                "refusal": refusal,
+                "asked_for": asked_for,
+                "link": settings.SITE_URL + reverse("login"),
+            },
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+# ---------------------------------------------------------------- single sign-on
+
+
+class SignInRefused(PermissionDenied):
+    """Single sign-on refused someone; the message says why and what to do. A
+    PermissionDenied, so that Django's authenticate() stops at it and reports a failed
+    sign-in (the user_login_failed signal), as for a wrong password."""
+
+
+def sign_in_methods_set(
+    *, organisation: Organisation, actor: Actor, password: bool, sign_in_link: bool, sso: bool
+) -> Organisation:
+    """Choose the ways an organisation's people may sign in."""
+    ensure(actor, "change_sign_in", organisation)
+    if not (password or sign_in_link or sso):
+        raise ValidationError({"password": "Keep at least one way to sign in."})
+    if sso and not (password or sign_in_link):
+        if not settings.OIDC_DISCOVERY_URL:
+            raise ValidationError(
+                {
+                    "sso": "This server has no single sign-on set up: keep passwords or "
+                    "sign-in links."
+                }
+            )
+        # Whoever turns the other ways off must have come in through single sign-on once,
+        # so that it is known to work for the facilitators before it is the only way.
+        if not SsoIdentity.objects.filter(user=actor.user).exists():
+            raise ValidationError(
+                {
+                    "sso": "Sign in once yourself with single sign-on before making it the only "
+                    f"way in: sign out, then use {sso_label()}."
+                }
+            )
+    organisation.allow_password = password
+    organisation.allow_sign_in_link = sign_in_link
+    organisation.allow_sso = sso
+    organisation.save(update_fields=["allow_password", "allow_sign_in_link", "allow_sso"])
+    return organisation
+
+
+def sso_admission_add(
+    *, organisation: Organisation, actor: Actor, kind: str, value: str, role: str
+) -> SsoAdmission:
+    """Admit an email domain or a group of the provider, with a role, through single sign-on."""
+    ensure(actor, "change_sign_in", organisation)
+    admission = SsoAdmission(organisation=organisation, kind=kind, value=value, role=role)
+    # full_clean normalises the value before the uniqueness checks read it.
+    admission.full_clean(validate_constraints=False)
+    taken = SsoAdmission.objects.filter(kind=admission.kind, value=admission.value)
+    if taken.filter(organisation=organisation).exists():
+        raise ValidationError({"value": f"{admission.value} is on the list already."})
+    if admission.kind == SsoAdmission.Kind.DOMAIN and taken.exists():
+        # Another organisation's list is none of this one's business: not named.
+        raise ValidationError(
+            {
+                "value": f"{admission.value} admits people to another organisation here. A "
+                "domain admits to one organisation only: admit a group instead."
+            }
+        )
+    try:
+        with transaction.atomic():
+            admission.save()
+    except IntegrityError as e:  # the same domain, added elsewhere at the same moment
+        raise ValidationError({"value": f"{admission.value} was just added elsewhere."}) from e
+    return admission
+
+
+def sso_admission_remove(*, admission: SsoAdmission, actor: Actor) -> None:
+    """Stop admitting a domain or group. Memberships it gave change at each person's next
+    sign-in, when it no longer admits them."""
+    ensure(actor, "change_sign_in", admission.organisation)
+    admission.delete()
+
+
+NOT_ADMITTED = (
+    "{email} is not admitted to any organisation on Breakthrough, so no account was made. "
+    "The facilitators of your organisation choose which email domains and groups may sign "
+    "in this way: ask one of them to add yours, or to send you an invitation."
+)
+
+
+def sso_sign_in(
+    *,
+    issuer: str,
+    subject: str,
+    email: str,
+    email_verified: bool | None,
+    groups: list[str],
+    first_name: str = "",
+    last_name: str = "",
+):
+    """The person the provider vouched for, as an account here: found, linked or made.
+
+    Found by the identity linked at an earlier sign-in, else by email (an existing account
+    is linked, not duplicated); made only when an organisation admits the person's email
+    domain or one of their groups, with that role (just in time), or invites them (they
+    accept the invitation once signed in). Every membership single
+    sign-on made follows the admissions now: downgraded, or removed when nothing admits the
+    person any more, even when the sign-in is then refused. Raises ``SignInRefused``;
+    a refused newcomer leaves nothing behind.
+    """
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as e:
+        raise SignInRefused(
+            "Your sign-in provider did not send an email address Breakthrough can use "
+            f"(the {settings.OIDC_EMAIL_CLAIM!r} claim): tell your IT service desk."
+        ) from e
+    if email_verified is False:
+        raise SignInRefused(
+            f"Your sign-in provider says {email} is not verified yet. Verify it there, "
+            "then sign in again."
+        )
+    User = get_user_model()
+    identity = (
+        SsoIdentity.objects.select_related("user").filter(issuer=issuer, subject=subject).first()
+    )
+    user = identity.user if identity else None
+    if user is None:
+        matches = list(User.objects.filter(email__iexact=email)[:2])
+        if len(matches) > 1:
+            raise SignInRefused(
+                f"More than one account here has the email {email}: ask an administrator "
+                "to merge them."
+            )
+        user = matches[0] if matches else None
+        if (
+            user is not None
+            and SsoIdentity.objects.filter(user=user, issuer=issuer)
+            .exclude(subject=subject)
+            .exists()
+        ):
+            raise SignInRefused(
+                f"The account for {email} is linked to someone else at your sign-in "
+                "provider. Ask an administrator."
+            )
+    if user is not None and not user.is_active:
+        raise SignInRefused("This account is switched off. Ask an administrator.")
+
+    domain = email.rsplit("@", 1)[1]
+    admissions = SsoAdmission.objects.select_related("organisation").filter(
+        Q(kind=SsoAdmission.Kind.DOMAIN, value=domain)
+        | Q(kind=SsoAdmission.Kind.GROUP, value__in=list(groups))
+    )
+    entitled = sso_roles(admissions=admissions, email_domain=domain, groups=groups)
+    mine = {} if user is None else _sso_memberships_follow(user=user, entitled=entitled)
+    organisations = {m.organisation_id: m.organisation for m in mine.values()}
+    joining = {org_id: role for org_id, role in entitled.items() if org_id not in mine}
+    organisations.update(Organisation.objects.in_bulk(list(joining)))
+    if not organisations and not _invited(email):
+        raise SignInRefused(NOT_ADMITTED.format(email=email))
+    if refusal := sign_in_refusal(organisations=organisations.values(), method=SignInMethod.SSO):
+        raise SignInRefused(refusal)
+    promoted = [
+        (m, entitled[org_id])
+        for org_id, m in mine.items()
+        if m.source == MembershipSource.SSO and outranks(entitled[org_id], m.role)
+    ]
+    try:
+        return _sso_admit(
+            user=user,
+            new={
+                "username": email,
+                "email": email,
+                "first_name": first_name[:150],
+                "last_name": last_name[:150],
+            },
+            identity={"issuer": issuer, "subject": subject},
+            joining=joining,
+            promoted=promoted,
+        )
+    except IntegrityError as e:  # the same person's first sign-in in two tabs at once
+        raise SignInRefused("You were signing in twice at once. Sign in again.") from e
+
+
+def _invited(email: str) -> bool:
+    """Invited to an organisation that takes single sign-on: the account may be made, to
+    accept the invitation with (the invitation page sent them here, and back)."""
+    return Invitation.objects.filter(
+        email__iexact=email,
+        accepted_at__isnull=True,
+        expires_at__gt=timezone.now(),
+        organisation__allow_sso=True,
+    ).exists()
+
+
+@transaction.atomic
+def _sso_memberships_follow(*, user, entitled: dict[int, str]) -> dict[int, Membership]:
+    """Memberships single sign-on made lose what the admissions no longer give: a lower
+    role, or the membership itself. Committed whether or not the sign-in then goes on: a
+    role taken away stays taken away. Returns the memberships left, by organisation."""
+    mine = {
+        m.organisation_id: m
+        for m in user.memberships.select_for_update().select_related("organisation")
+    }
+    for organisation_id, membership in list(mine.items()):
+        if membership.source != MembershipSource.SSO:
+            continue
+        role = entitled.get(organisation_id)
+        if role is None:
+            membership.delete()
+            del mine[organisation_id]
+        elif outranks(membership.role, role):
+            membership.role = role
+            membership.save(update_fields=["role"])
+    return mine
+
+
+@transaction.atomic
+def _sso_admit(*, user, new: dict, identity: dict, joining: dict, promoted: list):
+    """Make the account if it is new, link it, and give it what the admissions give."""
+    if user is None:
+        user = get_user_model()(**new)
+        # Nobody knows a password for it; if the organisation takes passwords, the person
+        # may set one with "Forgotten your password?".
+        user.set_unusable_password()
+        user.save()
+    for membership, role in promoted:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    for organisation_id, role in joining.items():
+        Membership.objects.create(
+            user=user, organisation_id=organisation_id, role=role, source=MembershipSource.SSO
+        )
+    SsoIdentity.objects.update_or_create(
+        **identity, defaults={"user": user, "last_sign_in_at": timezone.now()}
+    )
+    return user

@@ -1,12 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from organisations import views
+from organisations import oidc, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", views.sign_out, name="logout"),
+    path("accounts/sso/", oidc.SsoStart.as_view(), name="sso_start"),
+    path("accounts/sso/callback/", oidc.SsoCallback.as_view(), name="sso_callback"),
     path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/sent/",
@@ -41,4 +43,8 @@ organisation_urlpatterns = [
         views.invitation_cancel,
         name="invitation_cancel",
     ),
+    path("sign-in/", views.sign_in_settings, name="sign_in_settings"),
+    path("sign-in/ways/", views.sign_in_methods, name="sign_in_methods"),
+    path("sign-in/admit/", views.sso_admission_add, name="sso_admission_add"),
+    path("sign-in/admit/remove/", views.sso_admission_remove, name="sso_admission_remove"),
 ]

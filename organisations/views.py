@@ -1,11 +1,12 @@
-"""Signing in, joining from an invitation, the members page and the audit log of an
-organisation."""
+"""Signing in and out, joining from an invitation, and the members, sign-in and audit-log
+pages of an organisation."""
 
 import csv
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from organisations import services, throttle
+from organisations import oidc, services, throttle
 from organisations.access import OrganisationRequest, organisation_view
 from organisations.audit import ACTIONS, audit_record
 from organisations.forms import (
@@ -26,10 +27,46 @@ from organisations.forms import (
     InvitationForm,
     RoleForm,
     SignInLinkForm,
+    SignInMethodsForm,
+    SsoAdmissionForm,
+    WayInPasswordResetForm,
     refusal_onto,
 )
-from organisations.models import AuditEvent, Membership, Role
+from organisations.models import AuditEvent, Membership, Role, SignInMethod, SsoAdmission
 from organisations.rules import ensure
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in with an email, and the single sign-on button when there is one."""
+
+    authentication_form = EmailAuthenticationForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sso=oidc.sso_configured(), provider_name=settings.OIDC_PROVIDER_NAME, **kwargs
+        )
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if getattr(self.request, "sign_in_wait", 0):
+            response.status_code = 429  # Too Many Requests: the page says how long to wait
+        return response
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """End the Breakthrough session. Someone who came in through single sign-on is still
+    signed in at the provider: the page offers its sign-out too (a link, so that signing
+    out of one application never surprises anyone by signing them out of all of them)."""
+    provider_sign_out = oidc.provider_sign_out_url(request)
+    logout(request)
+    if not provider_sign_out:
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    return render(
+        request,
+        "registration/signed_out.html",
+        {"provider_sign_out": provider_sign_out, "provider_name": settings.OIDC_PROVIDER_NAME},
+    )
 
 
 @login_required
@@ -40,19 +77,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"memberships": memberships})
 
 
-class SignInView(auth_views.LoginView):
-    authentication_form = EmailAuthenticationForm
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        if getattr(self.request, "sign_in_wait", 0):
-            response.status_code = 429  # Too Many Requests: the page says how long to wait
-        return response
-
-
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's, limited per address and per account (organisations/throttle.py)."""
+    """Django's, limited per address and per account (organisations/throttle.py); a member
+    of an organisation that takes no passwords is emailed the way in it does take."""
 
+    form_class = WayInPasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 
@@ -85,6 +114,25 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 f"{user.email}. Sign out and open the link again."
             },
             status=403,
+        )
+    organisation = invitation.organisation
+    if (
+        user is None
+        and not organisation.allow_password
+        and organisation.allow_sso
+        and (oidc.sso_configured())
+    ):
+        # No password to choose: the newcomer signs in through the provider (which lets
+        # them in on the strength of this invitation) and comes back here, signed in.
+        return render(
+            request,
+            "invitations/accept.html",
+            {
+                "invitation": invitation,
+                "by_sso": True,
+                "provider_name": settings.OIDC_PROVIDER_NAME,
+            },
+            status=400 if request.method == "POST" else 200,
         )
     form = None if user else InvitationAcceptForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and (form is None or form.is_valid()):
@@ -252,6 +300,9 @@ def sign_in_link_use(request: HttpRequest) -> HttpResponse:
     user = authenticate(request, sesame=token) if token else None
     if user is None:
         return render(request, "registration/sign_in_link_invalid.html", status=410)
+    # A link sent before the organisation stopped taking them.
+    if refusal := services.sign_in_method_refusal(user=user, method=SignInMethod.SIGN_IN_LINK):
+        return render(request, "registration/sign_in_refused.html", {"reason": refusal}, status=403)
     if request.method == "POST":
         login(request, user)  # moves the last sign-in, so the link works no more
         return redirect(next_path or "home")
@@ -343,3 +394,95 @@ def _csv_safe(text: str) -> str:
     """A cell a spreadsheet will not run: a leading =, +, - or @ makes it a formula
     (a workshop's title is typed by people)."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# ---------------------------------------------------------------- how people sign in
+
+
+def _sign_in_page(
+    request: OrganisationRequest, methods_form=None, admission_form=None, status: int = 200
+):
+    organisation = request.organisation
+    methods_form = methods_form or SignInMethodsForm(
+        initial={
+            "password": organisation.allow_password,
+            "sign_in_link": organisation.allow_sign_in_link,
+            "sso": organisation.allow_sso,
+        }
+    )
+    return render(
+        request,
+        "organisations/sign_in.html",
+        {
+            "methods_form": methods_form,
+            "admission_form": admission_form or SsoAdmissionForm(),
+            "admissions": organisation.sso_admissions.all(),
+            "sso": oidc.sso_configured(),
+            "provider_name": settings.OIDC_PROVIDER_NAME,
+            "groups_claim": settings.OIDC_GROUPS_CLAIM,
+        },
+        status=status,
+    )
+
+
+@organisation_view
+@require_safe
+def sign_in_settings(request: OrganisationRequest) -> HttpResponse:
+    return _sign_in_page(request)
+
+
+@organisation_view
+@require_POST
+def sign_in_methods(request: OrganisationRequest) -> HttpResponse:
+    ensure(request.actor, "change_sign_in", request.organisation)  # before reading the form
+    form = SignInMethodsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sign_in_methods_set(
+                organisation=request.organisation, actor=request.actor, **form.cleaned_data
+            )
+        except ValidationError as e:
+            refusal_onto(form, e)
+        else:
+            messages.success(request, "Saved: the ways in apply from each person's next sign-in.")
+            return redirect("sign_in_settings", request.organisation.slug)
+    return _sign_in_page(request, methods_form=form, status=400)
+
+
+@organisation_view
+@require_POST
+def sso_admission_add(request: OrganisationRequest) -> HttpResponse:
+    ensure(request.actor, "change_sign_in", request.organisation)  # before reading the form
+    form = SsoAdmissionForm(request.POST)
+    if form.is_valid():
+        try:
+            admission = services.sso_admission_add(
+                organisation=request.organisation, actor=request.actor, **form.cleaned_data
+            )
+        except ValidationError as e:
+            refusal_onto(form, e)
+        else:
+            messages.success(
+                request,
+                f"{admission.get_kind_display()} {admission.value} now admits people as "
+                f"{admission.get_role_display().lower()}s.",
+            )
+            return redirect("sign_in_settings", request.organisation.slug)
+    return _sign_in_page(request, admission_form=form, status=400)
+
+
+@organisation_view
+@require_POST
+def sso_admission_remove(request: OrganisationRequest) -> HttpResponse:
+    ensure(request.actor, "change_sign_in", request.organisation)  # before reading the form
+    try:
+        admission = request.organisation.sso_admissions.get(pk=int(request.POST.get("id", "")))
+    except (ValueError, SsoAdmission.DoesNotExist) as e:
+        raise Http404("No such admission") from e
+    services.sso_admission_remove(admission=admission, actor=request.actor)
+    messages.success(
+        request,
+        f"{admission.get_kind_display()} {admission.value} admits nobody now; people it "
+        "admitted lose that role at their next sign-in.",
+    )
+    return redirect("sign_in_settings", request.organisation.slug)

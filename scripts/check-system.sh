@@ -20,6 +20,14 @@ if [ "${1:-run}" = "test" ]; then
   fc-list 2>/dev/null | grep -qi 'NotoSansDevanagari' || need+=(fonts-noto-core)
   fc-list 2>/dev/null | grep -qi 'wqy-microhei' || need+=(fonts-wqy-microhei)
   fc-list 2>/dev/null | grep -qi 'NotoColorEmoji' || need+=(fonts-noto-color-emoji)
+  # The single sign-on tests run a real OpenID Connect provider: oidc-provider 9, Node.js 20+.
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    need+=(nodejs npm)
+  elif [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+    echo "Node.js $(node --version) is too old for the test identity provider: it needs 20 or" \
+      "later (Debian 13's nodejs; on Debian 12, a newer nodejs package than Debian's)." >&2
+    exit 1
+  fi
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "Missing system packages. Install them with:" >&2

@@ -14,6 +14,9 @@ import pytest
 from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, WorkshopFactory
 
+# The real OpenID Connect provider, and Breakthrough set up for it (tests/oidc/).
+from tests.oidc.fixtures import forger, oidc_provider, sso  # noqa: F401
+
 # Playwright's sync API runs an event loop in the test thread; Django refuses
 # ORM calls from such a thread unless told it is safe (it is: tests are serial).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

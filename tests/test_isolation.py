@@ -37,6 +37,9 @@ OUTSIDE_ORGANISATIONS = {
     "sign_in_link_use": "token-protected (django-sesame): signed, single-use, minutes long",
     "workshop_join": "signed-in only, and finds a workshop only in the person's organisations",
     "readyz": "readiness for monitoring: whether the database and a task worker answer, no data",
+    "sso_start": "public: sends the browser to the identity provider, names no organisation",
+    "sso_callback": "protected by the state and nonce of this browser's own sign-in, and the "
+    "signed ID token; places people only where an organisation admits them",
 }
 ADMIN_NAMESPACE = "admin"  # staff only; Django's own permission checks
 

@@ -10,7 +10,7 @@ from assessments.services.tracker import action_status_set
 from assessments.services.transfer import TransferError, organisation_import
 from model_content.loader import original_load, real_models
 from organisations.access import actor_for
-from organisations.models import Organisation
+from organisations.models import Membership, MembershipSource, Organisation, SsoAdmission
 from tests.builders import series_of_two
 
 
@@ -26,7 +26,14 @@ def test_export_then_import_into_an_empty_database_gives_the_same_organisation(
         note="Under way",
         actor=actor_for(organisation=northshire, user=alice),
     )
+    # How its people sign in goes with it.
+    northshire.allow_password = False
+    northshire.save()
+    SsoAdmission.objects.create(organisation=northshire, kind="group", value="smt", role="member")
+    Membership.objects.filter(user=team[0]).update(source=MembershipSource.SSO)
     exported = organisation_export(northshire)
+    assert exported["organisation"]["allow_password"] is False
+    assert exported["sso_admissions"] == [{"kind": "group", "value": "smt", "role": "member"}]
     path = tmp_path / "northshire.json"
     path.write_text(json.dumps(exported), encoding="utf-8")
 

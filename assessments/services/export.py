@@ -84,7 +84,12 @@ def organisation_export(organisation: Organisation) -> dict[str, Any]:
         return _user_ref(user)
 
     memberships = [
-        {"user": person(m.user), "role": m.role, "created_at": _dt(m.created_at)}
+        {
+            "user": person(m.user),
+            "role": m.role,
+            "source": m.source,
+            "created_at": _dt(m.created_at),
+        }
         for m in organisation.memberships.select_related("user").order_by("user__email")
     ]
     invitations = [
@@ -115,7 +120,14 @@ def organisation_export(organisation: Organisation) -> dict[str, Any]:
             "slug": organisation.slug,
             "name": organisation.name,
             "created_at": _dt(organisation.created_at),
+            "allow_password": organisation.allow_password,
+            "allow_sign_in_link": organisation.allow_sign_in_link,
+            "allow_sso": organisation.allow_sso,
         },
+        "sso_admissions": [
+            {"kind": a.kind, "value": a.value, "role": a.role}
+            for a in organisation.sso_admissions.order_by("kind", "value")
+        ],
         "memberships": memberships,
         "invitations": invitations,
         "model_versions": versions,

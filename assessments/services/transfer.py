@@ -34,7 +34,13 @@ from model_content.models import (
     ModelVersion,
 )
 from model_content.selectors import model_version_original
-from organisations.models import Invitation, Membership, Organisation
+from organisations.models import (
+    Invitation,
+    Membership,
+    MembershipSource,
+    Organisation,
+    SsoAdmission,
+)
 
 
 class TransferError(ValueError):
@@ -53,8 +59,21 @@ def organisation_import(data: dict[str, Any]) -> Organisation:
     ):
         raise TransferError(f"The organisation {org['slug']!r} is already in this database.")
 
-    organisation = Organisation.objects.create(code=org["code"], slug=org["slug"], name=org["name"])
+    # Files written before single sign-on have no ways in or admissions: all ways, nobody.
+    organisation = Organisation.objects.create(
+        code=org["code"],
+        slug=org["slug"],
+        name=org["name"],
+        allow_password=org.get("allow_password", True),
+        allow_sign_in_link=org.get("allow_sign_in_link", True),
+        allow_sso=org.get("allow_sso", True),
+    )
     _set_auto(organisation, created_at=org["created_at"])
+    for a in data.get("sso_admissions", []):
+        taken = SsoAdmission.objects.filter(kind=SsoAdmission.Kind.DOMAIN, value=a["value"])
+        if a["kind"] == SsoAdmission.Kind.DOMAIN and taken.exists():
+            raise TransferError(f"The domain {a['value']!r} admits to another organisation here.")
+        SsoAdmission.objects.create(organisation=organisation, **a)
 
     User = get_user_model()
     users = {}
@@ -77,7 +96,10 @@ def organisation_import(data: dict[str, Any]) -> Organisation:
 
     for m in data["memberships"]:
         membership = Membership.objects.create(
-            user=who(m["user"]), organisation=organisation, role=m["role"]
+            user=who(m["user"]),
+            organisation=organisation,
+            role=m["role"],
+            source=m.get("source", MembershipSource.HAND),
         )
         _set_auto(membership, created_at=m["created_at"])
 
