@@ -88,6 +88,7 @@ class TestProvider:
         self.process = subprocess.Popen(  # noqa: S603
             [node, str(HERE / "provider.mjs"), str(self.config_path)],
             cwd=HERE,
+            stdin=subprocess.PIPE,  # closed when this process ends, however it ends
             stdout=subprocess.PIPE,
             stderr=self.log,
             text=True,

@@ -165,3 +165,7 @@ server.listen(0, '127.0.0.1', () => {
 
 // The fixture ends the provider with SIGTERM; exit at once rather than wait for keep-alives.
 process.on('SIGTERM', () => process.exit(0));
+// And if the test run itself is killed, its end of this pipe closes: go too, rather than
+// listen on after it.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
