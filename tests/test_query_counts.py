@@ -225,3 +225,21 @@ def test_step_4_and_the_closed_record_cost_the_same_queries_for_5_or_50_particip
         status, counts[n] = queries_for(client, url)
         assert status == 200
     assert counts[5] == counts[50], f"{at}: {counts[5]} queries for 5, {counts[50]} for 50"
+
+
+def test_the_organisation_home_costs_the_same_queries_for_one_series_or_three(
+    northshire, alice, team, client
+):
+    """Every workshop of the organisation, grouped in series, with their latest consensus
+    and overdue actions: still no query per workshop."""
+    from tests.builders import series_of_two
+
+    client.force_login(alice)
+    url = reverse("organisation_home", kwargs={"org": northshire.slug})
+    counts = {}
+    for n in (1, 3):
+        while northshire.workshops.count() < 2 * n:
+            series_of_two(organisation=northshire, facilitator=alice, members=team)
+        status, counts[n] = queries_for(client, url)
+        assert status == 200
+    assert counts[1] == counts[3], f"home: {counts[1]} queries for 1 series, {counts[3]} for 3"

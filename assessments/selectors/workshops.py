@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.utils.crypto import salted_hmac
 
 from assessments.models import (
@@ -338,15 +338,6 @@ def ratings_revealed(
             barrier=barrier, counts={s: counts.get(s, 0) for s in Stage.values}, ratings=views
         )
     return spreads
-
-
-def workshops_of(*, organisation) -> list[Workshop]:
-    """The organisation's workshops with their participant counts: two queries at most."""
-    return list(
-        organisation.workshops.select_related("lead_facilitator", "model_version").annotate(
-            participant_count=Count("participants", distinct=True)
-        )
-    )
 
 
 # ---------------------------------------------------------------- the stepper

@@ -171,9 +171,8 @@ def barrier_outcome_record(
 def same_person_warning(action: Action) -> str:
     return (
         f"{action.responsible_display} is both responsible and accountable for "
-        f"“{action.description[:80]}”. That is allowed, but the paper asks teams to be clear "
-        "about the difference between responsibility and accountability: someone other than "
-        "the person doing it usually answers for it."
+        f"“{action.description[:80]}”. That is allowed; the breakthroughs advise being clear "
+        "about the difference between responsibility and accountability."
     )
 
 

@@ -2,15 +2,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from assessments.selectors.workshops import workshops_of
+from assessments.selectors.series import organisation_dashboard
 from organisations.access import OrganisationRequest, organisation_view
 
 
 @organisation_view
 @require_safe
 def organisation_home(request: OrganisationRequest) -> HttpResponse:
-    return render(
-        request,
-        "organisations/home.html",
-        {"workshops": workshops_of(organisation=request.organisation)},
-    )
+    context = organisation_dashboard(organisation=request.organisation)
+    return render(request, "organisations/home.html", context)
