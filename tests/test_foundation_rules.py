@@ -245,6 +245,34 @@ def test_6_a_participant_made_viewer_can_no_longer_rate(client_for, workshop, al
     assert not Rating.objects.filter(participant__user=bob).exists()
 
 
+def test_6_nor_does_a_facilitator_rate_on_behalf_of_a_participant_made_viewer_or_removed(
+    client_for, workshop, alice, bob, carol
+):
+    setup.step_move(workshop=workshop, to=Step.ASSESS, actor=lead(workshop))
+    as_alice = actor_for(organisation=workshop.organisation, user=alice)
+    membership_change_role(
+        membership=Membership.objects.get(user=bob), role=Role.VIEWER, actor=as_alice
+    )
+    Membership.objects.filter(user=carol).delete()
+    rate = url("rating_submit", workshop, barrier="learning")
+    for person in (bob, carol):
+        response = client_for(alice).post(
+            rate, {"stage": "developing", "evidence": "Told to Alice", "on_behalf_of": person.email}
+        )
+        assert response.status_code == 403
+        assert "cannot give a rating" in response.content.decode()
+        with pytest.raises(PermissionDenied, match="cannot give a rating"):
+            assess.rating_submit(
+                workshop=workshop,
+                barrier=workshop.barriers.get(slug="learning"),
+                stage="developing",
+                evidence="Through the service",
+                actor=lead(workshop),
+                on_behalf_of=workshop.participants.get(user=person),
+            )
+    assert not Rating.objects.filter(participant__workshop=workshop).exists()
+
+
 # ---------------------------------------------------------------- 7. a viewer's action
 
 
