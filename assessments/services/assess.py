@@ -3,12 +3,13 @@ reveal (para 70b); and the reveal, which opens step 3."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from assessments.ids import id_typed
 from assessments.models import Participant, Rating, RatingDraft, Step, Workshop
+from assessments.selectors.workshops import workshop_actor_for
 from assessments.services.workshop import (
     ensure_assessment_open,
     ensure_barrier_in_scope,
@@ -19,7 +20,7 @@ from assessments.services.workshop import (
 from model_content.models import Barrier, Stage
 from model_content.selectors import barrier_descriptor_choices
 from organisations.models import person_name
-from organisations.rules import Actor, ensure
+from organisations.rules import Actor, can, ensure
 
 # A draft holds what was typed, up to a generous bound against abuse; the evidence's own
 # limit is enforced when the rating is submitted.
@@ -77,6 +78,15 @@ def rating_submit(
         participant, given_by = on_behalf_of, actor.user
     if participant.workshop_id != workshop.pk:
         raise ValidationError("That person does not take part in this workshop.")
+    if given_by is not None and not can(
+        workshop_actor_for(workshop=workshop, user=participant.user), "rate", workshop
+    ):
+        # The rating is theirs, whoever types it: someone made a viewer or removed since
+        # the workshop began rates no more, through the facilitator either.
+        raise PermissionDenied(
+            f"{person_name(participant.user)} cannot give a rating: they are a viewer now, "
+            "or no longer a member of this organisation."
+        )
     ensure_assessment_open(workshop)  # as the page found it; again below, under the lock
     ensure_barrier_in_scope(workshop, barrier)
     ticked, all_of_them = _descriptors_ticked(barrier, descriptor_ids)
