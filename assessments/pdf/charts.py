@@ -19,6 +19,7 @@ of the folders of processes that are gone.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import contextlib
 import logging
@@ -132,6 +133,9 @@ class _Browser:
 
     def abandon(self) -> None:
         """Kill the browser without waiting for it (it may be the thing that hangs)."""
+        # The loop first, so that its watchdog does not go on to close the killed browser.
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=2)
         process = getattr(self.kaleido, "subprocess", None)
         if process is not None:
             with contextlib.suppress(OSError):
@@ -139,7 +143,6 @@ class _Browser:
             # Its helper processes write to the profile until they notice it is gone.
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=5)
-        self.loop.call_soon_threadsafe(self.loop.stop)
         shutil.rmtree(self.folder, ignore_errors=True)
         # A helper process of the killed browser may still write into its profile, making
         # the folder again after this: sweep once more when they have all gone.
@@ -160,7 +163,17 @@ def _ensure_browser() -> _Browser:
     global _browser
     if _browser is None:
         _browser = _Browser(timeout=_timeout())
+        # Registered after the browser's own clean-ups, so run before them: its profile is
+        # removed only once it has stopped writing to it.
+        atexit.register(_close_at_exit, _browser)
     return _browser
+
+
+def _close_at_exit(browser: _Browser) -> None:
+    if browser is _browser:
+        browser.abandon()
+    with contextlib.suppress(OSError):
+        process_folder().rmdir()  # empty unless another browser of ours is still in it
 
 
 def _abandon() -> None:

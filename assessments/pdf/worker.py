@@ -53,6 +53,14 @@ class _Heartbeat(threading.Thread):
         while not self.stopping.is_set():
             self.beat()
             self.stopping.wait(HEARTBEAT_EVERY)
+        # A worker stopping says so at once, rather than after 30 s of silence; from this
+        # thread, so that no beat of it can land after.
+        try:
+            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+        except Error:
+            log.warning("Could not clear the worker's heartbeat", exc_info=True)
+        finally:
+            connection.close()
 
     def beat(self) -> None:
         try:
@@ -71,10 +79,6 @@ class _Heartbeat(threading.Thread):
             connection.close()
 
     def stop(self) -> None:
-        """A worker stopping says so at once, rather than after 30 s of silence."""
-        if self.stopping.is_set():
-            return
         self.stopping.set()
-        self.join(timeout=5)
-        with contextlib.suppress(Error):
-            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+        if self.is_alive():
+            self.join(timeout=25)  # a beat may wait for SQLite's write lock (20 s)
