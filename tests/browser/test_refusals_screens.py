@@ -74,12 +74,15 @@ def test_a_refused_review_note_comes_back_in_its_row(
     action = earlier.actions.order_by("pk").first()
     page = page_for(alice)
     page.goto(f"{live_server.url}/o/northshire/w/{current.code}/")
-    page.locator(f"#rs-{action.code}").select_option("dropped")
-    _overlong(page.locator(f"#rn-{action.code}"))
-    page.locator(f"#rn-{action.code}").locator("xpath=ancestor::form").locator("button").click()
-    assert page.locator(f"#rn-{action.code}").input_value() == LONG
-    assert page.locator(f"#rs-{action.code}").input_value() == "dropped"
-    expect(page.locator(f"#rn-{action.code}-error")).to_contain_text("at most 1000 characters")
+    # The review is one form for every action (the room reviews them in one go).
+    status = page.locator(f'[name="review-{action.code}-status"]')
+    note = page.locator(f'[name="review-{action.code}-note"]')
+    status.select_option("dropped")
+    _overlong(note)
+    page.get_by_role("button", name="Save the review").click()
+    assert note.input_value() == LONG
+    assert status.input_value() == "dropped"
+    expect(page.locator("#review")).to_contain_text("at most 1000 characters")
     screenshot(page, "refused-review-note")
 
 
@@ -174,6 +177,6 @@ def test_the_audit_log_page_with_its_filters(live_server, page_for, northshire, 
     page.goto(f"{live_server.url}/o/northshire/audit/")
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
     page.get_by_label("What").select_option("consensus_saved")
-    page.get_by_role("button", name="Show").click()
+    page.get_by_role("button", name="Show", exact=True).click()
     expect(page.locator("tbody tr")).to_have_count(1)
     screenshot(page, "audit-log-phone")
