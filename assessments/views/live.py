@@ -62,7 +62,9 @@ _authorised: dict[tuple[str, str, str], _Authorised] = {}
 
 
 def _etag(revision: int, user_id: int, regions: str) -> str:
-    return f'W/"{revision}-{user_id}-{regions}"'
+    # No comma inside: Django's If-None-Match parsing splits the header at commas, and an
+    # ETag holding "grid,charts" never matched in a process that had not seen the person.
+    return f'W/"{revision}-{user_id}-{regions.replace(",", "+")}"'
 
 
 def _unchanged(request: HttpRequest, org: str, code) -> HttpResponse | None:
