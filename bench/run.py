@@ -935,6 +935,9 @@ def main() -> None:
         default="15,45",
         help="the rooms run: seconds each person thinks before rating a barrier (low,high)",
     )
+    parser.add_argument(
+        "--rooms", type=int, default=20, help="the rooms run: how many workshops of 12 at once"
+    )
     parser.add_argument("--warm", type=int, default=15, help="the rooms run's warm-up, seconds")
     parser.add_argument("--only", help="comma-separated scenarios to run (default: all)")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/README.md")
@@ -975,8 +978,8 @@ def main() -> None:
     only = set(args.only.split(",")) if args.only else None
     rooms_seed = None
     if not only or "rooms" in only:
-        log("seed: 20 rooms of 12, and 10 finished workshops for cold PDFs")
-        rooms_seed = django_side(env, "rooms")
+        log(f"seed: {args.rooms} rooms of 12, and 10 finished workshops for cold PDFs")
+        rooms_seed = django_side({**env, "BENCH_ROOMS": str(args.rooms)}, "rooms")
 
     results: dict = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),

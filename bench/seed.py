@@ -234,13 +234,15 @@ def seed() -> dict:
 
 # The room-realistic run (bench/room.py): how many rooms at once, how many in each, and how
 # many finished workshops whose PDFs are asked for cold while the rooms go on.
-ROOMS, ROOM_SIZE, PDF_WORKSHOPS = 20, 12, 10
+ROOMS = int(os.environ.get("BENCH_ROOMS", "20"))
+ROOM_SIZE, PDF_WORKSHOPS = 12, 10
 
 
 @transaction.atomic
 def rooms() -> dict:
-    """Twenty workshops of twelve at step 2, each with its own facilitator, every person
-    signed in; and ten finished workshops of twelve for the cold PDFs."""
+    """``BENCH_ROOMS`` (twenty) workshops of twelve at step 2, each with its own
+    facilitator, every person signed in; and ten finished workshops of twelve for the cold
+    PDFs."""
     org = Organisation.objects.create(name="Rooms Regional Council", slug="rooms")
     out: dict = {"organisation": org.slug, "rooms": [], "pdfs": []}
     for r in range(ROOMS):
