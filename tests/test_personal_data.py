@@ -297,7 +297,7 @@ def test_the_first_post_asks_to_confirm_and_changes_nothing(client_for, alice, b
     assert response.status_code == 200
     page = response.content.decode()
     assert "Erase Bob Example?" in page and "cannot be undone" in page
-    assert re.search(r"ratings with evidence they gave: \d+", page)
+    assert re.search(r"Ratings with evidence they gave: \d+", page)
     assert Membership.objects.filter(user=bob).exists()
     assert not StandIn.objects.exists()
 
