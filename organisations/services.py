@@ -561,10 +561,11 @@ def stand_in_create(
     return user
 
 
+@transaction.atomic
 def former_member_create(*, organisation):
     """The organisation's next "Former member N": numbered under a lock on the
     organisation's row, so two erasures at once never share a number (the constraint
-    would refuse the second anyway). Inside the caller's transaction."""
+    would refuse the second anyway); the lock lasts the caller's transaction."""
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     number = (
         StandIn.objects.filter(
