@@ -202,8 +202,16 @@ class AuditEvent(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="audit_events"
     )
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Left as it is when the account goes (an erased leaver): an event is never updated, not
+    # even by a cascade, so a database role without UPDATE on this table still lets an
+    # erasure through. The number then names nobody; ``actor_label`` says who it was.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_label = models.CharField(max_length=300, blank=True)
     role = models.CharField(max_length=20, blank=True)

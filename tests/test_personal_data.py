@@ -383,3 +383,22 @@ def test_the_erasure_is_one_transaction(client_for, monkeypatch, alice, bob, clo
     assert Participant.objects.filter(user=bob).exists()
     assert not StandIn.objects.exists()
     assert not User.objects.filter(first_name="Former member").exists()
+
+
+def test_the_erasure_never_updates_the_audit_log(client_for, alice, bob, closed):
+    # Append-only below the app too: a database role without UPDATE or DELETE on the audit
+    # table (README, Security) must still let an erasure through, so deleting the account
+    # leaves the events it did as they were.
+    client_for(bob)  # his sign-in is an event by him
+    client = client_for(alice)
+    assert AuditEvent.objects.filter(actor_id=bob.pk).exists()
+    with CaptureQueriesContext(connection) as queries:
+        erase(client, bob)
+    assert not User.objects.filter(pk=bob.pk).exists()
+    touched = [
+        q["sql"]
+        for q in queries.captured_queries
+        if re.match(r'\s*(UPDATE|DELETE FROM) "organisations_auditevent"', q["sql"])
+    ]
+    assert touched == []
+    assert AuditEvent.objects.filter(actor_id=bob.pk, actor_label__contains="Bob").exists()

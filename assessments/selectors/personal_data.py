@@ -384,7 +384,7 @@ def person_data(*, organisation: Organisation, person, actor: Actor) -> dict[str
         "audit_events": [
             {
                 "at": _dt(e.at),
-                "by_them": e.actor_id == person.pk,
+                "by_them": e.actor_id == person.pk or person.email.lower() in e.actor_label.lower(),
                 "who": e.actor_label,
                 "role": e.role,
                 "what": ACTIONS.get(e.action, e.action),
@@ -410,7 +410,11 @@ NOTES = [
 
 def _about(person) -> Q:
     """Audit events by the person, or about them (their email or name in the summary)."""
-    about = Q(actor=person) | Q(summary__icontains=person.email)
+    about = (
+        Q(actor=person)
+        | Q(actor_label__icontains=person.email)
+        | Q(summary__icontains=person.email)
+    )
     if full := person.get_full_name().strip():
         about |= Q(summary__icontains=full)
     return about
