@@ -402,3 +402,20 @@ def test_the_erasure_never_updates_the_audit_log(client_for, alice, bob, closed)
     ]
     assert touched == []
     assert AuditEvent.objects.filter(actor_id=bob.pk, actor_label__contains="Bob").exists()
+
+
+def test_the_page_takes_as_many_queries_for_twelve_people_as_for_four_and_lists_no_stand_in(
+    client_for, northshire, alice, bob, closed
+):
+    client = client_for(alice)
+    with CaptureQueriesContext(connection) as four:
+        assert client.get(PAGE).status_code == 200
+    for n in range(8):
+        MembershipFactory(user=UserFactory(email=f"extra{n}@example.org"), organisation=northshire)
+    erase(client, bob)
+    with CaptureQueriesContext(connection) as twelve:
+        page = client.get(PAGE).content.decode()
+    assert page.count('name="email"') >= 2 * 12 - 1  # Export and Erase for each but Alice
+    table = page[page.index("<table") : page.index("</table>")]
+    assert "Former member" not in table and "stand-in.invalid" not in table
+    assert len(twelve) == len(four)
