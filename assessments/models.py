@@ -83,6 +83,9 @@ class Workshop(models.Model):
     timebox_ends_at = models.DateTimeField(null=True, blank=True)
     reassess_on = models.DateField(null=True, blank=True, validators=[date_in_range])
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the organisation's retention period anonymised this closed record (people became
+    # "Person A", "Person B"; assessments/services/retention.py).
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     # Bumped on every change anyone can see; the live state endpoint's ETag.
     revision = models.PositiveIntegerField(default=1)
     # The set-up form's own token: a second click on "Create workshop" (or the browser sending

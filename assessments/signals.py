@@ -2,7 +2,10 @@
 
 Guarded at the model layer, so the admin, the shell and any future code
 path are refused alike; cascades from deleting the workshop itself are
-refused too, because the workshop is checked first.
+refused too, because the workshop is checked first. The one exception is the
+organisation's own data protection (a leaver's drafts erased, a workshop past
+its retention period deleted), which releases the workshops it names
+(``assessments.records``).
 """
 
 from django.db.models import ProtectedError
@@ -10,6 +13,7 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 from assessments import models as m
+from assessments.records import is_released
 from assessments.services.setup import participant_join
 from organisations.services import invitation_accepted
 
@@ -36,7 +40,7 @@ def _workshop_of(instance):
 @receiver(pre_delete, sender=m.HistoryEntry)
 def closed_workshop_keeps_everything(sender, instance, **kwargs):
     workshop = _workshop_of(instance)
-    if workshop.closed_at is not None:
+    if workshop.closed_at is not None and not is_released(workshop.pk):
         raise ProtectedError(
             f"{workshop} is closed: its records are kept and cannot be deleted.", {instance}
         )

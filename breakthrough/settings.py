@@ -230,6 +230,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 
+# Where the accessibility statement (/accessibility/) tells people to report a problem: an
+# email address (shown as a link) or a sentence. Empty: it says to ask the IT service desk.
+ACCESSIBILITY_CONTACT = env_str("ACCESSIBILITY_CONTACT")
+
 # A sign-in link works once (signing in changes what its token was made from) and only for
 # a few minutes; asking for one is throttled per address and per account.
 SESAME_MAX_AGE = 60 * env_int("MAGIC_LINK_MINUTES", 15)

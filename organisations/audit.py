@@ -51,6 +51,12 @@ ACTIONS = {
     "organisation_exported": "Organisation exported",
     "organisation_imported": "Organisation imported",
     "audit_exported": "Audit log exported",
+    "subject_access_export": "A person's data exported (subject access)",
+    "person_erased": "A person erased",
+    "retention_changed": "Retention period changed",
+    "workshop_anonymised": "Workshop anonymised (retention)",
+    "workshop_deleted": "Workshop deleted (retention)",
+    "privacy_notice_changed": "Privacy notice changed",
 }
 
 

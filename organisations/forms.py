@@ -5,7 +5,14 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from organisations.models import Role, SignInMethod, SsoAdmission
+from organisations.models import (
+    PRIVACY_NOTICE_MAX,
+    RETENTION_MONTHS_MAX,
+    RetentionAction,
+    Role,
+    SignInMethod,
+    SsoAdmission,
+)
 from organisations.services import sign_in_method_refusal, way_in_send
 from organisations.throttle import wait_message
 
@@ -167,3 +174,62 @@ class SsoAdmissionForm(forms.Form):
         "(for Microsoft Entra ID, the group's object id).",
     )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+
+
+class RetentionForm(forms.Form):
+    """How long closed workshops are kept: for ever, or a number of months or years after
+    they close; then anonymised or deleted."""
+
+    keep = forms.ChoiceField(
+        label="Keep closed workshops",
+        choices=[("forever", "For ever"), ("period", "For a period after they close")],
+        widget=forms.RadioSelect,
+    )
+    amount = forms.IntegerField(label="How long", min_value=1, required=False)
+    unit = forms.ChoiceField(
+        label="Months or years", choices=[("years", "years"), ("months", "months")]
+    )
+    action = forms.ChoiceField(
+        label="Then", choices=RetentionAction.choices, widget=forms.RadioSelect
+    )
+
+    @classmethod
+    def for_organisation(cls, organisation):
+        months = organisation.retention_months
+        in_years = months is not None and months % 12 == 0
+        return cls(
+            initial={
+                "keep": "forever" if months is None else "period",
+                "amount": (months // 12 if in_years else months) if months else None,
+                "unit": "years" if months is None or in_years else "months",
+                "action": organisation.retention_action,
+            }
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("keep") == "period":
+            amount = data.get("amount")
+            if not amount:
+                self.add_error("amount", "Say how long, in months or years.")
+                return data
+            months = amount * 12 if data.get("unit") == "years" else amount
+            if months > RETENTION_MONTHS_MAX:
+                self.add_error("amount", "At most 100 years.")
+                return data
+            data["months"] = months
+        else:
+            data["months"] = None
+        return data
+
+
+class PrivacyNoticeForm(forms.Form):
+    text = forms.CharField(
+        label="Privacy notice",
+        required=False,
+        max_length=PRIVACY_NOTICE_MAX,
+        widget=forms.Textarea(attrs={"rows": 24}),
+        help_text="Plain text. A line starting with “# ” is a heading, lines starting with "
+        "“- ” a list; a blank line starts a new paragraph. Leave it empty to go back to the "
+        "default text.",
+    )

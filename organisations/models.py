@@ -8,7 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import DomainNameValidator
+from django.core.validators import DomainNameValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -17,6 +17,27 @@ class SignInMethod(models.TextChoices):
     PASSWORD = "password", "a password"
     SIGN_IN_LINK = "sign_in_link", "a sign-in link by email"
     SSO = "sso", "single sign-on"
+
+
+class RetentionAction(models.TextChoices):
+    """What ``apply_retention`` does to a closed workshop past the organisation's period."""
+
+    ANONYMISE = "anonymise", "Anonymise them: names become labels, the outcome is kept"
+    DELETE = "delete", "Delete them"
+
+
+# A hundred years: a guard against a slip of the keyboard, not a policy.
+RETENTION_MONTHS_MAX = 1200
+PRIVACY_NOTICE_MAX = 20000
+
+
+def retention_words(months: int | None) -> str:
+    if months is None:
+        return "for ever"
+    if months % 12 == 0:
+        years = months // 12
+        return f"{years} year{'s' if years != 1 else ''}"
+    return f"{months} month{'s' if months != 1 else ''}"
 
 
 class Organisation(models.Model):
@@ -29,10 +50,34 @@ class Organisation(models.Model):
     allow_password = models.BooleanField("passwords", default=True)
     allow_sign_in_link = models.BooleanField("sign-in links by email", default=True)
     allow_sso = models.BooleanField("single sign-on", default=True)
+    # How long a closed workshop is kept after it closed, in months; None keeps it for ever
+    # (the default: nothing goes until the organisation decides). ``apply_retention``, run
+    # daily, then anonymises or deletes what is past it, as ``retention_action`` says.
+    retention_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(RETENTION_MONTHS_MAX)],
+    )
+    retention_action = models.CharField(
+        max_length=10, choices=RetentionAction.choices, default=RetentionAction.ANONYMISE
+    )
+    # The organisation's own privacy notice; empty shows the default text
+    # (templates/organisations/_privacy_default.html).
+    privacy_notice = models.TextField(blank=True, max_length=PRIVACY_NOTICE_MAX)
+    privacy_notice_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(retention_months__isnull=True)
+                | models.Q(retention_months__gte=1, retention_months__lte=RETENTION_MONTHS_MAX),
+                name="organisation_retention_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(retention_action__in=RetentionAction.values),
+                name="organisation_retention_action_known",
+            ),
             models.CheckConstraint(
                 condition=models.Q(allow_password=True)
                 | models.Q(allow_sign_in_link=True)
@@ -43,6 +88,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def retention_label(self) -> str:
+        """How long closed workshops are kept, in words: "for ever", "6 years", "18 months"."""
+        return retention_words(self.retention_months)
 
     def allows(self, method: str) -> bool:
         return {
@@ -152,8 +202,16 @@ class AuditEvent(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="audit_events"
     )
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Left as it is when the account goes (an erased leaver): an event is never updated, not
+    # even by a cascade, so a database role without UPDATE on this table still lets an
+    # erasure through. The number then names nobody; ``actor_label`` says who it was.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_label = models.CharField(max_length=300, blank=True)
     role = models.CharField(max_length=20, blank=True)
@@ -271,6 +329,63 @@ class SsoIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.issuer}"
+
+
+STAND_IN_DOMAIN = "stand-in.invalid"  # .invalid is reserved (RFC 2606): no mail reaches it
+
+
+class StandIn(models.Model):
+    """An account that stands in for a person in an organisation's records.
+
+    Erasing a leaver (``former_member``): their ratings, evidence and challenges stay in
+    the closed records, and the actions they owned in the tracker, under "Former member N",
+    N counted per organisation and never reused. Anonymising a closed workshop past the
+    organisation's retention period (``anonymised``): each person in it becomes "Person A",
+    "Person B" there, in an order that does not follow the names.
+
+    The account is inactive, has no password, no membership of anything and an address at
+    a reserved domain that no mail reaches, so nobody can sign in as it or be sent anything;
+    every page, PDF and export reads its name as they read anyone's.
+    """
+
+    class Kind(models.TextChoices):
+        FORMER_MEMBER = "former_member", "Former member"
+        ANONYMISED = "anonymised", "Person in an anonymised workshop"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="stand_ins"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stand_in"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Former member N; in an anonymised workshop the person's place, 1 = A.
+    number = models.PositiveIntegerField()
+    # The anonymised workshop it stands in (its public code: this app knows no workshops).
+    workshop_code = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"],
+                condition=models.Q(kind="former_member"),
+                name="one_former_member_per_number",
+            ),
+            models.UniqueConstraint(
+                fields=["workshop_code", "number"],
+                condition=models.Q(kind="anonymised"),
+                name="one_stand_in_per_place",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="former_member", workshop_code__isnull=True)
+                | models.Q(kind="anonymised", workshop_code__isnull=False),
+                name="stand_in_kind_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name()} in {self.organisation}"
 
 
 def person_name(user) -> str:

@@ -145,6 +145,19 @@ RULES: dict[str, Rule] = {
     # Who did what, and from where: for the people who answer for the organisation's use of
     # Breakthrough, not for everyone who appears in it.
     "read_audit_log": Rule(_org_facilitator, "Only a facilitator can read the audit log."),
+    # A person's data (UK GDPR articles 15 and 17): exporting everything held about one
+    # person, and erasing a leaver. The organisation is the controller; its facilitators
+    # answer for it here, as they do for who is in it.
+    "handle_personal_data": Rule(
+        _org_facilitator,
+        "Only a facilitator can export or erase what is held about a person.",
+    ),
+    "edit_privacy_notice": Rule(
+        _org_facilitator, "Only a facilitator can change the organisation's privacy notice."
+    ),
+    "change_retention": Rule(
+        _org_facilitator, "Only a facilitator can change how long closed workshops are kept."
+    ),
     "start_reassessment": Rule(_org_facilitator, "Only a facilitator can start a reassessment."),
     "change_sign_in": Rule(
         _org_facilitator, "Only a facilitator can change how the organisation's people sign in."

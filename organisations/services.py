@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,15 +28,20 @@ from sesame.utils import get_query_string as sesame_query_string
 
 from organisations.audit import audit_record
 from organisations.models import (
+    PRIVACY_NOTICE_MAX,
+    STAND_IN_DOMAIN,
     Invitation,
     Membership,
     MembershipSource,
     Organisation,
+    RetentionAction,
     Role,
     SignInMethod,
     SsoAdmission,
     SsoIdentity,
+    StandIn,
     person_name,
+    retention_words,
 )
 from organisations.rules import (
     Actor,
@@ -175,7 +180,7 @@ def invitation_revoke(*, invitation: Invitation, actor: Actor) -> None:
     )
 
 
-def _ensure_a_facilitator_stays(membership: Membership) -> None:
+def ensure_a_facilitator_stays(membership: Membership) -> None:
     """An organisation needs at least one facilitator. The facilitators' rows are locked
     first, so two facilitators demoting themselves at once cannot both pass the check:
     the second waits for the first and then finds it is the last."""
@@ -194,7 +199,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: Actor) -
     longer changes or removes it, whatever the person's groups say later."""
     ensure(actor, "change_members", membership.organisation)
     if role != Role.FACILITATOR:
-        _ensure_a_facilitator_stays(membership)
+        ensure_a_facilitator_stays(membership)
     before = membership.role
     membership.role = role
     membership.source = MembershipSource.HAND
@@ -215,7 +220,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: Actor) -
 def membership_remove(*, membership: Membership, actor: Actor) -> None:
     """Remove someone from the organisation; what they recorded in workshops stays."""
     ensure(actor, "change_members", membership.organisation)
-    _ensure_a_facilitator_stays(membership)
+    ensure_a_facilitator_stays(membership)
     audit_record(
         organisation=membership.organisation,
         user=actor.user,
@@ -513,3 +518,148 @@ def _sso_admit(*, user, new: dict, identity: dict, joining: dict, promoted: list
         **identity, defaults={"user": user, "last_sign_in_at": timezone.now()}
     )
     return user
+
+
+# ---------------------------------------------------------------- personal data
+
+
+def audit_log_exported(*, organisation: Organisation, actor: Actor, filters: str, request=None):
+    """Downloading the audit log is itself an event in it (who took a copy, of what)."""
+    ensure(actor, "read_audit_log", organisation)
+    audit_record(
+        organisation=organisation,
+        user=actor.user,
+        role=actor.role,
+        action="audit_exported",
+        summary="Downloaded the audit log as CSV" + (f" ({filters})." if filters else "."),
+        request=request,
+    )
+
+
+def stand_in_create(
+    *, organisation, kind: str, number: int, first_name: str, last_name: str, workshop_code=None
+):
+    """An account to stand in for a person in the organisation's records (``StandIn``):
+    inactive, without a password or a membership, at an address no mail reaches."""
+    local = f"{kind}-{number}.{secrets.token_hex(8)}".replace("_", "-")
+    user = get_user_model()(
+        username=f"{local}@{STAND_IN_DOMAIN}",
+        email=f"{local}@{STAND_IN_DOMAIN}",
+        first_name=first_name,
+        last_name=last_name,
+        is_active=False,
+    )
+    user.set_unusable_password()
+    user.save()
+    StandIn.objects.create(
+        organisation=organisation,
+        user=user,
+        kind=kind,
+        number=number,
+        workshop_code=workshop_code,
+    )
+    return user
+
+
+@transaction.atomic
+def former_member_create(*, organisation):
+    """The organisation's next "Former member N": numbered under a lock on the
+    organisation's row, so two erasures at once never share a number (the constraint
+    would refuse the second anyway); the lock lasts the caller's transaction."""
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    number = (
+        StandIn.objects.filter(
+            organisation=organisation, kind=StandIn.Kind.FORMER_MEMBER
+        ).aggregate(Max("number"))["number__max"]
+        or 0
+    ) + 1
+    return stand_in_create(
+        organisation=organisation,
+        kind=StandIn.Kind.FORMER_MEMBER,
+        number=number,
+        first_name="Former member",
+        last_name=str(number),
+    )
+
+
+def privacy_notice_set(*, organisation: Organisation, text: str, actor: Actor) -> Organisation:
+    """The organisation's own privacy notice; an empty text puts the default back."""
+    ensure(actor, "edit_privacy_notice", organisation)
+    text = "\n".join(line.rstrip() for line in (text or "").strip().splitlines())
+    if len(text) > PRIVACY_NOTICE_MAX:
+        raise ValidationError(
+            {"text": f"At most {PRIVACY_NOTICE_MAX:,} characters; this is {len(text):,}."}
+        )
+    organisation.privacy_notice = text
+    organisation.privacy_notice_updated_at = timezone.now()
+    organisation.full_clean()
+    organisation.save(update_fields=["privacy_notice", "privacy_notice_updated_at"])
+    audit_record(
+        organisation=organisation,
+        user=actor.user,
+        role=actor.role,
+        action="privacy_notice_changed",
+        summary=f"Changed the privacy notice ({len(text)} characters)."
+        if text
+        else "Put the default privacy notice back.",
+    )
+    return organisation
+
+
+def retention_set(
+    *, organisation: Organisation, months: int | None, action: str, actor: Actor
+) -> Organisation:
+    """How long closed workshops are kept after they close (None: for ever), and whether
+    ``apply_retention`` then anonymises or deletes them."""
+    ensure(actor, "change_retention", organisation)
+    if action not in RetentionAction.values:
+        raise ValidationError({"action": "Choose whether to anonymise or delete them."})
+    before = (organisation.retention_months, organisation.retention_action)
+    organisation.retention_months = months
+    organisation.retention_action = action
+    organisation.full_clean()
+    organisation.save(update_fields=["retention_months", "retention_action"])
+    if (months, action) != before:
+        audit_record(
+            organisation=organisation,
+            user=actor.user,
+            role=actor.role,
+            action="retention_changed",
+            summary=f"Closed workshops now kept {retention_summary(months, action)} "
+            f"(was {retention_summary(*before)}).",
+        )
+    return organisation
+
+
+def retention_summary(months: int | None, action: str) -> str:
+    if months is None:
+        return "for ever"
+    then = "anonymised" if action == RetentionAction.ANONYMISE else "deleted"
+    return f"for {retention_words(months)} after they close, then {then}"
+
+
+@transaction.atomic
+def person_forget(*, organisation: Organisation, user, actor: Actor) -> None:
+    """The organisation's own part of erasing a leaver, once its records name a stand-in
+    instead (assessments/services/personal_data.py): their membership here and every
+    invitation to their address. Writes nothing to the audit log: the caller records the
+    erasure under the stand-in's label, not the person's name."""
+    ensure(actor, "handle_personal_data", organisation)
+    membership = Membership.objects.filter(organisation=organisation, user=user).first()
+    if membership is not None:
+        ensure_a_facilitator_stays(membership)
+        membership.delete()
+    Invitation.objects.filter(organisation=organisation).filter(
+        Q(email__iexact=user.email) | Q(accepted_by=user)
+    ).delete()
+
+
+def account_delete(*, user) -> None:
+    """Delete an account and what the server keeps of its sign-ins (django-axes' records of
+    attempts and sign-ins, by its email). Its sessions end with it: a session whose account
+    is gone signs nobody in. The caller has checked that no organisation still has it."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__iexact=user.username).delete()
+    user.delete()

@@ -28,6 +28,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("accounts/sign-in-link/", views.sign_in_link_request, name="sign_in_link_request"),
     path("accounts/sign-in-link/use/", views.sign_in_link_use, name="sign_in_link_use"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
 ]
 
 # Under /o/<org>/: who is in the organisation.
@@ -47,4 +48,6 @@ organisation_urlpatterns = [
     path("sign-in/ways/", views.sign_in_methods, name="sign_in_methods"),
     path("sign-in/admit/", views.sso_admission_add, name="sso_admission_add"),
     path("sign-in/admit/remove/", views.sso_admission_remove, name="sso_admission_remove"),
+    path("privacy/", views.privacy_notice, name="privacy_notice"),
+    path("privacy/edit/", views.privacy_notice_edit, name="privacy_notice_edit"),
 ]

@@ -1,5 +1,5 @@
-"""Signing in and out, joining from an invitation, and the members, sign-in and audit-log
-pages of an organisation."""
+"""Signing in and out, joining from an invitation, the members, sign-in, audit-log and
+privacy-notice pages of an organisation, and the accessibility statement."""
 
 import csv
 import datetime
@@ -18,14 +18,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from breakthrough.spreadsheets import csv_safe
-from organisations import oidc, services, throttle
+from organisations import oidc, privacy, services, throttle
 from organisations.access import OrganisationRequest, organisation_view
-from organisations.audit import ACTIONS, audit_record
+from organisations.audit import ACTIONS
 from organisations.forms import (
     AuditFilterForm,
     EmailAuthenticationForm,
     InvitationAcceptForm,
     InvitationForm,
+    PrivacyNoticeForm,
     RoleForm,
     SignInLinkForm,
     SignInMethodsForm,
@@ -362,13 +363,10 @@ def audit_log(request: OrganisationRequest) -> HttpResponse:
 def audit_log_csv(request: OrganisationRequest) -> HttpResponse:
     """The events as the filters ask, all of them, as CSV (for the DPO's own records)."""
     events, _form = _audit_events(request)
-    audit_record(
+    services.audit_log_exported(
         organisation=request.organisation,
-        user=request.user,
-        role=request.membership.role,
-        action="audit_exported",
-        summary="Downloaded the audit log as CSV"
-        + (f" ({request.GET.urlencode()})." if request.GET else "."),
+        actor=request.actor,
+        filters=request.GET.urlencode(),
         request=request,
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -481,3 +479,65 @@ def sso_admission_remove(request: OrganisationRequest) -> HttpResponse:
         "admitted lose that role at their next sign-in.",
     )
     return redirect("sign_in_settings", request.organisation.slug)
+
+
+# ---------------------------------------------------------------- privacy and accessibility
+
+
+@organisation_view
+@require_safe
+def privacy_notice(request: OrganisationRequest) -> HttpResponse:
+    """The organisation's privacy notice, for everyone in it."""
+    organisation = request.organisation
+    return render(
+        request,
+        "organisations/privacy_notice.html",
+        {
+            "blocks": privacy.privacy_blocks(privacy.privacy_text(organisation)),
+            "is_default": not organisation.privacy_notice,
+        },
+    )
+
+
+@organisation_view
+@require_http_methods(["GET", "POST"])
+def privacy_notice_edit(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
+    ensure(request.actor, "edit_privacy_notice", organisation)  # before reading the form
+    default = privacy.privacy_default(organisation)
+    if request.method == "GET":
+        form = PrivacyNoticeForm(initial={"text": privacy.privacy_text(organisation)})
+        return render(request, "organisations/privacy_notice_edit.html", {"form": form})
+    form = PrivacyNoticeForm(request.POST)
+    if form.is_valid():
+        text = form.cleaned_data["text"]
+        # Saved unchanged, the default stays the default (it follows the retention period).
+        if text.strip() == default:
+            text = ""
+        try:
+            services.privacy_notice_set(organisation=organisation, text=text, actor=request.actor)
+        except ValidationError as e:
+            refusal_onto(form, e)
+        else:
+            messages.success(request, "Saved: members now read this privacy notice.")
+            return redirect("privacy_notice", organisation.slug)
+    return render(request, "organisations/privacy_notice_edit.html", {"form": form}, status=400)
+
+
+# When this statement was prepared and last reviewed (the regulations ask for the date).
+ACCESSIBILITY_PREPARED = datetime.date(2026, 12, 1)
+
+
+@require_safe
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement the Public Sector Bodies (Websites and Mobile
+    Applications) (No. 2) Accessibility Regulations 2018 ask of every public body's site."""
+    return render(
+        request,
+        "accessibility.html",
+        {
+            "contact": settings.ACCESSIBILITY_CONTACT,
+            "prepared": ACCESSIBILITY_PREPARED,
+            "site_url": settings.SITE_URL,
+        },
+    )

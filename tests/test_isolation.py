@@ -33,6 +33,7 @@ OUTSIDE_ORGANISATIONS = {
     "password_reset_complete": "public confirmation page",
     "invitation_accept": "token-protected: the unguessable single-use token is the scope",
     "healthz": "liveness for load balancers, no data",
+    "accessibility": "the accessibility statement, public by law; no data",
     "sign_in_link_request": "public: answers the same whether or not the email exists",
     "sign_in_link_use": "token-protected (django-sesame): signed, single-use, minutes long",
     "workshop_join": "signed-in only, and finds a workshop only in the person's organisations",

@@ -51,6 +51,36 @@ def test_export_then_import_into_an_empty_database_gives_the_same_organisation(
     assert updated["status_updated_by"] == alice.email and updated["status_updated_at"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_stand_ins_retention_and_the_privacy_notice_go_with_the_organisation(
+    northshire, alice, team, tmp_path
+):
+    from assessments.services.retention import workshop_anonymise
+    from organisations.services import former_member_create
+
+    earlier, _current = series_of_two(organisation=northshire, facilitator=alice, members=team)
+    workshop_anonymise(workshop=earlier)
+    former_member_create(organisation=northshire)
+    Organisation.objects.filter(pk=northshire.pk).update(
+        retention_months=84, retention_action="delete", privacy_notice="# Ours\nOur words."
+    )
+    exported = organisation_export(Organisation.objects.get(pk=northshire.pk))
+    assert {(s["kind"], s["number"]) for s in exported["stand_ins"]} >= {
+        ("former_member", 1),
+        ("anonymised", 1),
+    }
+    path = tmp_path / "northshire.json"
+    path.write_text(json.dumps(exported), encoding="utf-8")
+    call_command("flush", interactive=False, verbosity=0)
+    original_load(real_models())
+
+    call_command("import_organisation", str(path), verbosity=0)
+    imported = Organisation.objects.get(slug="northshire")
+    assert organisation_export(imported) == exported
+    # The next leaver erased there is "Former member 2", as here.
+    assert former_member_create(organisation=imported).get_full_name() == "Former member 2"
+
+
 def test_importing_over_an_existing_organisation_is_refused(northshire, alice):
     exported = organisation_export(northshire)
     with pytest.raises(TransferError, match="already"):

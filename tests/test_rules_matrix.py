@@ -37,14 +37,23 @@ from assessments.models import (
     WorkshopInvitation,
 )
 from assessments.selectors.workshops import workshop_actor_for
-from assessments.services import assess, consensus, explain, outcome, reassess, setup, tracker
+from assessments.services import (
+    assess,
+    consensus,
+    explain,
+    outcome,
+    personal_data,
+    reassess,
+    setup,
+    tracker,
+)
 from model_content.models import ModelVersion, Stage
 from model_content.selectors import model_version_original
 from model_content.services import version_content, version_copy, version_publish, version_update
 from organisations import rules
 from organisations import services as organisation_services
 from organisations.access import actor_for
-from organisations.models import Invitation, Membership, Role
+from organisations.models import AuditEvent, Invitation, Membership, Organisation, Role
 from tests.factories import MembershipFactory, UserFactory, WorkshopFactory
 
 # ---------------------------------------------------------------- the kinds of person
@@ -86,6 +95,9 @@ ORG_FACILITATORS = {LEAD, CO, FACILITATOR}
 # or a facilitator; a viewer follows actions up but changes nothing, even one they are
 # named on; a removed member answers for nothing any more.
 ANSWERS_FOR_OWN_ACTION = ORG_FACILITATORS | {PARTICIPANT, MEMBER}
+# A workshop whose lead was demoted (Alice, for this cell) is taken over by another
+# facilitator of the organisation, whether or not she co-facilitated it.
+TAKES_OVER = ORG_FACILITATORS - {LEAD}
 
 MATRIX: dict[str, set[str]] = {
     "setup.step_move": RUNS_THE_WORKSHOP,
@@ -94,6 +106,9 @@ MATRIX: dict[str, set[str]] = {
     "setup.participant_invite": RUNS_THE_WORKSHOP,
     "setup.lead_hand_over": LEADS_IT,
     "setup.co_facilitator_set": LEADS_IT,
+    "setup.lead_take_over": TAKES_OVER,
+    # While the lead is a facilitator, the lead is theirs to hand over: nobody takes it.
+    "setup.lead_take_over[from a lead still facilitating]": set(),
     "setup.workshop_create": ORG_FACILITATORS,
     "explain.understanding_confirm": TAKES_PART,
     "assess.draft_save": TAKES_PART,
@@ -117,6 +132,13 @@ MATRIX: dict[str, set[str]] = {
     "model_content.version_copy": ORG_FACILITATORS,
     "model_content.version_update": ORG_FACILITATORS,
     "model_content.version_publish": ORG_FACILITATORS,
+    # Who did what, and a person's data (UK GDPR articles 15 and 17): for the people who
+    # answer for the organisation's use of Breakthrough.
+    "organisations.audit_log_exported": ORG_FACILITATORS,
+    "personal_data.person_data_export": ORG_FACILITATORS,
+    "personal_data.person_erase": ORG_FACILITATORS,
+    "organisations.privacy_notice_set": ORG_FACILITATORS,
+    "organisations.retention_set": ORG_FACILITATORS,
 }
 
 # What ``ensure`` says when it refuses: a refusal for any other reason (a step, a state)
@@ -285,6 +307,25 @@ def _(w, who):
     return Attempt(
         act=lambda a: setup.co_facilitator_set(workshop=w.workshop, user=frank, add=True, actor=a),
         done=lambda: w.workshop.co_facilitators.filter(pk=frank.pk).exists(),
+    )
+
+
+@case("setup.lead_take_over")
+def _(w, who):
+    alice = w.people[LEAD]
+    Membership.objects.filter(user=alice).update(role=Role.MEMBER)
+    return Attempt(
+        act=lambda a: setup.lead_take_over(workshop=w.workshop, actor=a),
+        done=lambda: w.reread().lead_facilitator_id not in (alice.pk, None),
+    )
+
+
+@case("setup.lead_take_over[from a lead still facilitating]")
+def _(w, who):
+    alice = w.people[LEAD]
+    return Attempt(
+        act=lambda a: setup.lead_take_over(workshop=w.workshop, actor=a),
+        done=lambda: w.reread().lead_facilitator_id != alice.pk,
     )
 
 
@@ -634,6 +675,70 @@ def _(w, who):
     return Attempt(
         act=lambda a: version_publish(version=draft, organisation=w.organisation, by=a),
         done=lambda: ModelVersion.objects.get(pk=draft.pk).published_at is not None,
+        scope="organisation",
+    )
+
+
+# ---------------------------------------------------------------- who did what, and a person's data
+
+
+def _audited(action: str) -> Callable[[], bool]:
+    return lambda: AuditEvent.objects.filter(action=action).exists()
+
+
+@case("organisations.audit_log_exported")
+def _(w, who):
+    return Attempt(
+        act=lambda a: organisation_services.audit_log_exported(
+            organisation=w.organisation, actor=a, filters=""
+        ),
+        done=_audited("audit_exported"),
+        scope="organisation",
+    )
+
+
+@case("personal_data.person_data_export")
+def _(w, who):
+    return Attempt(
+        act=lambda a: personal_data.person_data_export(
+            organisation=w.organisation, person=w.carol, actor=a
+        ),
+        done=_audited("subject_access_export"),
+        scope="organisation",
+    )
+
+
+@case("personal_data.person_erase")
+def _(w, who):
+    # A leaver in no open workshop (Carol takes part in the cell's workshop).
+    leo = _person("Leo", w.organisation, Role.MEMBER)
+    return Attempt(
+        act=lambda a: personal_data.person_erase(organisation=w.organisation, person=leo, actor=a),
+        done=lambda: not Membership.objects.filter(user_id=leo.pk).exists(),
+        scope="organisation",
+    )
+
+
+@case("organisations.privacy_notice_set")
+def _(w, who):
+    return Attempt(
+        act=lambda a: organisation_services.privacy_notice_set(
+            organisation=w.organisation, text="Our own notice.", actor=a
+        ),
+        done=lambda: (
+            Organisation.objects.get(pk=w.organisation.pk).privacy_notice == "Our own notice."
+        ),
+        scope="organisation",
+    )
+
+
+@case("organisations.retention_set")
+def _(w, who):
+    return Attempt(
+        act=lambda a: organisation_services.retention_set(
+            organisation=w.organisation, months=12, action="delete", actor=a
+        ),
+        done=lambda: Organisation.objects.get(pk=w.organisation.pk).retention_months == 12,
         scope="organisation",
     )
 

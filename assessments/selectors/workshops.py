@@ -116,7 +116,7 @@ def person_initials(user) -> str:
     return user.email[:2].upper()
 
 
-def _letters(i: int) -> str:
+def letters(i: int) -> str:
     """0 → A, 25 → Z, 26 → AA: a distinct label for every participant, however many."""
     label = ""
     i += 1
@@ -143,7 +143,7 @@ def author_labels(
             participants,
             key=lambda p: salted_hmac("anonymous-label", f"{workshop.code}:{p.pk}").hexdigest(),
         )
-        return {p.pk: (_letters(i), f"Participant {_letters(i)}") for i, p in enumerate(ordered)}
+        return {p.pk: (letters(i), f"Participant {letters(i)}") for i, p in enumerate(ordered)}
     return {
         p.pk: (person_initials(p.user), p.user.get_full_name() or p.user.email)
         for p in participants

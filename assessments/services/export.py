@@ -123,6 +123,10 @@ def organisation_export(organisation: Organisation) -> dict[str, Any]:
             "allow_password": organisation.allow_password,
             "allow_sign_in_link": organisation.allow_sign_in_link,
             "allow_sso": organisation.allow_sso,
+            "retention_months": organisation.retention_months,
+            "retention_action": organisation.retention_action,
+            "privacy_notice": organisation.privacy_notice,
+            "privacy_notice_updated_at": _dt(organisation.privacy_notice_updated_at),
         },
         "sso_admissions": [
             {"kind": a.kind, "value": a.value, "role": a.role}
@@ -132,6 +136,17 @@ def organisation_export(organisation: Organisation) -> dict[str, Any]:
         "invitations": invitations,
         "model_versions": versions,
         "workshops": [_workshop_export(w, person) for w in workshops],
+        # Who stands in for an erased person ("Former member N") or in an anonymised
+        # workshop ("Person A"): their accounts are among the people.
+        "stand_ins": [
+            {
+                "user": person(s.user),
+                "kind": s.kind,
+                "number": s.number,
+                "workshop": str(s.workshop_code) if s.workshop_code else None,
+            }
+            for s in organisation.stand_ins.select_related("user").order_by("kind", "pk")
+        ],
         "people": sorted(users.values(), key=lambda u: u["email"]),
     }
 
@@ -202,6 +217,7 @@ def _workshop_export(w: Workshop, person) -> dict[str, Any]:
         "timebox_ends_at": _dt(w.timebox_ends_at),
         "reassess_on": w.reassess_on.isoformat() if w.reassess_on else None,
         "closed_at": _dt(w.closed_at),
+        "anonymised_at": _dt(w.anonymised_at),
         "revision": w.revision,
         "created_at": _dt(w.created_at),
         "participants": [

@@ -39,7 +39,9 @@ from organisations.models import (
     Membership,
     MembershipSource,
     Organisation,
+    RetentionAction,
     SsoAdmission,
+    StandIn,
 )
 
 
@@ -67,6 +69,11 @@ def organisation_import(data: dict[str, Any]) -> Organisation:
         allow_password=org.get("allow_password", True),
         allow_sign_in_link=org.get("allow_sign_in_link", True),
         allow_sso=org.get("allow_sso", True),
+        # Files written before retention and the privacy notice: kept for ever, the default.
+        retention_months=org.get("retention_months"),
+        retention_action=org.get("retention_action", RetentionAction.ANONYMISE),
+        privacy_notice=org.get("privacy_notice", ""),
+        privacy_notice_updated_at=_parse(org.get("privacy_notice_updated_at")),
     )
     _set_auto(organisation, created_at=org["created_at"])
     for a in data.get("sso_admissions", []):
@@ -93,6 +100,15 @@ def organisation_import(data: dict[str, Any]) -> Organisation:
 
     def who(email):
         return users[email] if email else None
+
+    for stand_in in data.get("stand_ins", []):
+        StandIn.objects.create(
+            organisation=organisation,
+            user=who(stand_in["user"]),
+            kind=stand_in["kind"],
+            number=stand_in["number"],
+            workshop_code=stand_in["workshop"],
+        )
 
     for m in data["memberships"]:
         membership = Membership.objects.create(
@@ -195,6 +211,7 @@ def _workshop_import(w, organisation, versions, workshops, who, barrier_of) -> W
         timebox_ends_at=_parse(w["timebox_ends_at"]),
         reassess_on=_date(w["reassess_on"], f"workshop {w['code']}: reassess_on"),
         closed_at=_parse(w["closed_at"]),
+        anonymised_at=_parse(w.get("anonymised_at")),
         revision=w["revision"],
     )
     _set_auto(workshop, created_at=w["created_at"])
