@@ -24,6 +24,7 @@ from weasyprint.urls import URLFetcher
 
 from assessments import charts
 from assessments.models import Workshop
+from assessments.pdf import documents
 from assessments.pdf.charts import figure_svg
 from assessments.selectors import outcome as outcome_selectors
 from assessments.selectors import workshops as selectors
@@ -62,19 +63,85 @@ def pdf_filename(workshop: Workshop, kind: str) -> str:
     )
 
 
+# The wall chart's type, in quarter points: the largest size that keeps the whole chart on
+# one A3 page (README, "The PDFs"). The Audit Commission's original, six barriers and
+# 23,600 characters of model text, fits at 6.5 pt in Nimbus Sans Narrow (fonts-urw-base35):
+# 8 pt would need about 1.5 sheets, so the aim of 8 pt holds only for fewer barriers, or
+# the sheet printed on A2 (141 %: 9.2 pt). An adapted model with more words gets smaller
+# type, down to WALLCHART_TYPE_MIN, rather than a second page.
+WALLCHART_TYPE_MAX = 12.0
+WALLCHART_TYPE_MIN = 5.0
+WALLCHART_TYPE_STEP = 0.25
+# Calibrated on the original (6.5 pt at 23,600 characters): the first size tried, so that
+# most charts are laid out twice (this size, and one step up that does not fit).
+WALLCHART_TYPE_GUESS = 6.5 * 23_600**0.5
+
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+
+
 def pdf_render(workshop: Workshop, kind: str) -> RenderedPdf:
     """Draw the PDF ``kind`` of ``workshop``: seconds of CPU, so only a task worker calls it
     (``assessments/pdf/tasks.py``), never a request."""
     if kind not in KINDS:
         raise ValueError(kind)
-    context = document_context(workshop, with_charts=kind == "report")
+    if kind == "wallchart":
+        context = documents.wallchart_context(workshop)
+        document = _wallchart_fitted(context)
+    else:
+        context = document_context(workshop, with_charts=True)
+        document = _layout("report", context)
+    return RenderedPdf(
+        data=document.write_pdf(**PDF_OPTIONS), charts_complete=not context.get("charts_missing")
+    )
+
+
+def _layout(kind: str, context: dict):
+    """The laid-out pages of ``kind``: only local files and inline data, never the network."""
     context["stylesheet"] = (TEMPLATES / f"{kind}.css").read_text(encoding="utf-8")
     html = render_to_string(f"reports/{kind}.html", context)
-    # Only local files and inline data: a PDF must never reach the network.
-    data = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=LocalFetcher()).write_pdf(
-        pdf_variant="pdf/ua-1", uncompressed_pdf=False
+    return HTML(string=html, base_url=str(TEMPLATES), url_fetcher=LocalFetcher()).render(
+        **PDF_OPTIONS
     )
-    return RenderedPdf(data=data, charts_complete=not context["charts_missing"])
+
+
+def _wallchart_fitted(context: dict):
+    """The wall chart at the largest type that keeps it on one page (a layout takes about
+    0.3 s: from a first guess, up while it fits, down until it does)."""
+
+    def laid_out(size: float):
+        context["type_size"] = f"{size:g}"
+        return _layout("wallchart", context)
+
+    size = _wallchart_first_size(context)
+    document = laid_out(size)
+    if len(document.pages) == 1:
+        while size + WALLCHART_TYPE_STEP <= WALLCHART_TYPE_MAX:
+            larger = laid_out(size + WALLCHART_TYPE_STEP)
+            if len(larger.pages) > 1:
+                break
+            size, document = size + WALLCHART_TYPE_STEP, larger
+    else:
+        while len(document.pages) > 1 and size - WALLCHART_TYPE_STEP >= WALLCHART_TYPE_MIN:
+            size -= WALLCHART_TYPE_STEP
+            document = laid_out(size)
+    context["type_size"] = f"{size:g}"
+    return document
+
+
+def _wallchart_first_size(context: dict) -> float:
+    """A first size from the amount of model text (type area goes with the square of the
+    size), in steps of WALLCHART_TYPE_STEP within the bounds."""
+    characters = 0
+    for row in context["rows"]:
+        barrier = row["barrier"]
+        characters += len(barrier.name) + len(barrier.symptom) + len(barrier.breakthrough_title)
+        characters += sum(len(p.text) + 1 for p in barrier.points.all())
+        for cell in barrier.stages.all():
+            characters += len(cell.headline) + len(cell.note)
+            characters += sum(len(d.text) + 1 for d in cell.descriptors.all())
+    size = WALLCHART_TYPE_GUESS / max(characters, 1) ** 0.5
+    size = WALLCHART_TYPE_STEP * int(size / WALLCHART_TYPE_STEP)
+    return min(max(size, WALLCHART_TYPE_MIN), WALLCHART_TYPE_MAX)
 
 
 def document_context(workshop: Workshop, *, with_charts: bool) -> dict:
