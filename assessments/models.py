@@ -349,6 +349,10 @@ class Action(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def overdue_on(self, day) -> bool:
+        """Still open after its due date: flagged in the tracker and the action plan."""
+        return self.is_open and self.due_on < day
+
 
 class ActionReview(models.Model):
     """The first agenda item of a reassessment: where each previous action stands."""

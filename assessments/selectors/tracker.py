@@ -67,7 +67,7 @@ def tracker_page(actions: QuerySet[Action], number) -> Page:
     page = Paginator(actions, PAGE_SIZE).get_page(number)
     today = timezone.localdate()
     for a in page.object_list:
-        a.is_overdue = a.is_open and a.due_on < today
+        a.is_overdue = a.overdue_on(today)
     return page
 
 
