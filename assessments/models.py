@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from assessments.dates import date_in_range
@@ -428,8 +429,15 @@ class ReminderSent(models.Model):
 
 
 class PdfKind(models.TextChoices):
+    """Every document of a workshop drawn by the task worker: the two PDFs, and the Word
+    and spreadsheet files for boards and officers (``assessments/documents.py``)."""
+
     WALLCHART = "wallchart", "Wall chart"
     REPORT = "report", "Report"
+    REPORT_DOCX = "report_docx", "Report (Word)"
+    WORKBOOK = "workbook", "Action plan and ratings (Excel)"
+    ACTIONS_CSV = "actions_csv", "Action plan (CSV)"
+    RATINGS_CSV = "ratings_csv", "Ratings (CSV)"
 
 
 class PdfRenderStatus(models.TextChoices):
@@ -440,9 +448,9 @@ class PdfRenderStatus(models.TextChoices):
 
 
 class PdfRender(models.Model):
-    """One PDF of one workshop at one revision, drawn by one release: asked for, being drawn
-    by a task worker, or drawn (its bytes kept here, so that every app server can serve it
-    whatever disk it has).
+    """One document (a PDF, the Word report, a spreadsheet) of one workshop at one revision,
+    as at one day, drawn by one release: asked for, being drawn by a task worker, or drawn
+    (its bytes kept here, so that every app server can serve it whatever disk it has).
 
     One row per key, however many ask at once (the constraint): the first ask queues the
     task, every later one waits for that render (``assessments/pdf/queue.py``).
@@ -452,6 +460,9 @@ class PdfRender(models.Model):
     revision = models.PositiveIntegerField()
     release = models.CharField(max_length=40)
     kind = models.CharField(max_length=20, choices=PdfKind.choices)
+    # The day the document is as at: it says which open actions are overdue, which changes
+    # with the date whatever the revision, so a file drawn on another day is drawn afresh.
+    as_at = models.DateField(default=timezone.localdate)
     status = models.CharField(
         max_length=20, choices=PdfRenderStatus.choices, default=PdfRenderStatus.QUEUED
     )
@@ -469,7 +480,8 @@ class PdfRender(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["workshop", "revision", "release", "kind"], name="one_pdf_render_per_key"
+                fields=["workshop", "revision", "release", "kind", "as_at"],
+                name="one_pdf_render_per_key",
             ),
         ]
         indexes = [models.Index(fields=["status", "asked_at"], name="pdf_render_queue_idx")]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from breakthrough.spreadsheets import csv_safe
 from organisations import oidc, services, throttle
 from organisations.access import OrganisationRequest, organisation_view
 from organisations.audit import ACTIONS, audit_record
@@ -380,20 +381,14 @@ def audit_log_csv(request: OrganisationRequest) -> HttpResponse:
         writer.writerow(
             [
                 e.at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S"),
-                _csv_safe(e.actor_label),
+                csv_safe(e.actor_label),
                 e.role,
                 ACTIONS.get(e.action, e.action),
-                _csv_safe(e.summary),
+                csv_safe(e.summary),
                 e.address or "",
             ]
         )
     return response
-
-
-def _csv_safe(text: str) -> str:
-    """A cell a spreadsheet will not run: a leading =, +, - or @ makes it a formula
-    (a workshop's title is typed by people)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # ---------------------------------------------------------------- how people sign in

@@ -1,4 +1,5 @@
-"""PDFs in tests as a person gets them: ask (the preparing page), a worker draws it, download.
+"""Documents in tests as a person gets them (PDFs, the Word report, the spreadsheets): ask
+(the preparing page), a worker draws it, download.
 
 Request workers never draw a PDF; here the task worker's loop (django-tasks-db's, as
 ``manage.py worker`` runs it) takes the queued tasks in the test's own process and
@@ -45,13 +46,19 @@ def worker_run() -> list[DBTaskResult]:
 def pdf_get(client, url: str):
     """Download a PDF: the first ask queues it (202, the preparing page), the worker draws
     it, the second ask is the file."""
+    return document_get(client, url, "application/pdf")
+
+
+def document_get(client, url: str, content_type: str):
+    """Download any document of a workshop (a PDF, the Word report, a spreadsheet) as
+    ``pdf_get`` does a PDF."""
     response = client.get(url)
     if response.status_code == 202:
         for result in worker_run():
             assert result.status == "SUCCESSFUL", result.traceback
         response = client.get(url)
     assert response.status_code == 200, response.status_code
-    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Type"] == content_type
     return response
 
 

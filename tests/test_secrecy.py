@@ -2,25 +2,36 @@
 
 Walks every URL of the project that takes an organisation and at most a
 workshop, as the facilitator, another participant and the viewer, and reads
-each response as what it is: HTML, the JSON state, a PDF, a calendar file.
+each response as what it is: HTML, the JSON state, a PDF, a Word report, a workbook, a CSV
+file, a calendar file.
 """
 
 import io
 
 import pytest
 from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from assessments.models import Rating
 from tests.builders import evidence_text, workshop_rated
 from tests.pdfs import worker_run
 from tests.test_isolation import all_patterns, pattern_kwargs
+from tests.test_office_documents import DOCX, XLSX, docx_text
 
 
 def readable(response) -> str:
     kind = response.get("Content-Type", "")
     if kind.startswith("application/pdf"):
         return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    if kind == DOCX:
+        return docx_text(Document(io.BytesIO(response.content)))
+    if kind == XLSX:
+        book = load_workbook(io.BytesIO(response.content))
+        return " ".join(
+            str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row
+        )
     return response.content.decode("utf-8", errors="replace")
 
 
@@ -63,4 +74,6 @@ def test_no_response_of_any_kind_reveals_a_rating_before_the_reveal(
                 for secret in secrets:
                     assert secret not in body, f"{name} showed Bob's evidence to {person}"
                 assert 'class="marker"' not in body, f"{name} showed a rating marker to {person}"
-    assert {"text/html", "application/json", "application/pdf"} <= seen_kinds
+    assert {"text/html", "application/json", "application/pdf", DOCX, XLSX, "text/csv"} <= (
+        seen_kinds
+    )

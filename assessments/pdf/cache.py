@@ -1,4 +1,5 @@
-"""Generated PDFs on local disk, one file per workshop revision, document and release.
+"""Generated documents (the PDFs, the Word report, the spreadsheets) on local disk, one
+file per workshop revision, day, document and release.
 
 Every visible change bumps ``Workshop.revision``, so a file named for the
 revision is never out of date with the data: a second download of an
@@ -15,6 +16,7 @@ the PDF is served all the same; no temporary file is ever left behind.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
 import hashlib
 import logging
@@ -24,13 +26,16 @@ from importlib.metadata import version
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
+
+from assessments.documents import DOCUMENTS
 
 log = logging.getLogger(__name__)
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
 # What a PDF is drawn from besides the workshop's data.
 DRAWN_BY = ("templates/reports", "assessments", "model_content")
-LIBRARIES = ("weasyprint", "plotly", "kaleido", "django")
+LIBRARIES = ("weasyprint", "plotly", "kaleido", "django", "python-docx", "openpyxl")
 
 
 @functools.cache
@@ -47,11 +52,17 @@ def release_fingerprint() -> str:
 
 
 def cache_path(
-    *, workshop, kind: str, revision: int | None = None, release: str | None = None
+    *,
+    workshop,
+    kind: str,
+    revision: int | None = None,
+    release: str | None = None,
+    as_at: datetime.date | None = None,
 ) -> Path:
     revision = workshop.revision if revision is None else revision
     release = release or release_fingerprint()
-    name = f"{kind}-r{revision}-{release}.pdf"
+    as_at = as_at or timezone.localdate()
+    name = f"{kind}-r{revision}-{as_at:%Y%m%d}-{release}.{DOCUMENTS[kind].extension}"
     return Path(settings.PDF_CACHE_DIR) / str(workshop.code) / name
 
 
@@ -76,7 +87,7 @@ def cache_write(path: Path, data: bytes, *, kind: str) -> bool:
             f.write(data)
         os.replace(tmp, path)
         tmp = None
-        for old in path.parent.glob(f"{kind}-r*.pdf"):
+        for old in path.parent.glob(f"{kind}-r*"):
             if old != path:
                 old.unlink(missing_ok=True)
         return True

@@ -1,4 +1,4 @@
-"""The on-screen plotly figures as SVG, for the PDFs.
+"""The on-screen plotly figures as SVG for the PDFs, and as PNG for the Word report.
 
 kaleido drives the system Chromium. Starting it costs about two seconds, so
 one browser is started per process, on first use, and kept; every later
@@ -129,6 +129,7 @@ class _Browser:
             raise ExportTimeout(f"no answer from the chart export in {timeout:g} s") from e
 
     def svg(self, fig: go.Figure, opts: dict, *, timeout: float):
+        """The figure exported as ``opts`` say (SVG for the PDFs, PNG for Word)."""
         return self._call(self.kaleido.calc_fig(fig, opts=opts), timeout=timeout)
 
     def abandon(self) -> None:
@@ -186,23 +187,37 @@ def _abandon() -> None:
 
 def figure_svg(fig: go.Figure, *, width: int, height: int | None = None) -> str | None:
     """The figure as an SVG document, or None if it could not be exported in time."""
-    height = height or int(fig.layout.height or 400)
+    data = _export(fig, {"format": "svg", "width": width, "height": height})
+    return data.decode("utf-8") if isinstance(data, bytes) else data
+
+
+def figure_png(
+    fig: go.Figure, *, width: int, height: int | None = None, scale: float = 2
+) -> bytes | None:
+    """The figure as a PNG image (for Word, which takes no SVG), ``scale`` times its pixels
+    so that it prints sharp; or None if it could not be exported in time."""
+    data = _export(fig, {"format": "png", "width": width, "height": height, "scale": scale})
+    return data.encode("latin-1") if isinstance(data, str) else data
+
+
+def _export(fig: go.Figure, opts: dict):
+    opts = {**opts, "height": opts["height"] or int(fig.layout.height or 400)}
     with _lock:
         if time.monotonic() < _cool_off_until:
-            log.warning("Chart export skipped after a recent failure; the PDF shows the table")
+            log.warning("Chart export skipped after a recent failure; the document shows the table")
             return None
         try:
             browser = _ensure_browser()
-            data = browser.svg(
-                fig, {"format": "svg", "width": width, "height": height}, timeout=_timeout()
-            )
-        except Exception:  # any failure of the browser must not cost the PDF
+            data = browser.svg(fig, opts, timeout=_timeout())
+        except Exception:  # any failure of the browser must not cost the document
             log.warning(
-                "Chart export to SVG failed; the PDF shows the table instead", exc_info=True
+                "Chart export to %s failed; the document shows the table instead",
+                opts["format"].upper(),
+                exc_info=True,
             )
             _abandon()
             return None
-    return data.decode("utf-8") if isinstance(data, bytes) else data
+    return data
 
 
 def warm_in_background() -> None:

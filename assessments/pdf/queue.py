@@ -1,9 +1,10 @@
-"""Asking for a PDF and serving it once drawn; the drawing is a task worker's (``tasks.py``).
+"""Asking for a PDF (or any document of ``assessments/documents.py``: the Word report, the
+spreadsheets) and serving it once drawn; the drawing is a task worker's (``tasks.py``).
 
 A request never draws a PDF: seconds of CPU in a request worker held every poll of every
 open wall chart behind it (ten cold reports at once: polls waited 7.7 s). A download asks
 for the PDF of the workshop's current revision; the first ask for a key (workshop,
-revision, release, kind) creates its ``PdfRender`` row and queues the task in the same
+revision, release, kind, day) creates its ``PdfRender`` row and queues the task in the same
 transaction, and every later ask finds that row and waits for that render, however many
 ask at once (the unique constraint decides between two asking together).
 """
@@ -24,6 +25,9 @@ from assessments.pdf.cache import cache_path, cache_read, cache_write
 from assessments.pdf.tasks import pdf_prepare
 
 KINDS = tuple(PdfKind.values)
+# Drawn ahead when a closed workshop changes: the chief executive's two PDFs. The Word and
+# spreadsheet files are drawn when someone asks (in seconds).
+AHEAD = (PdfKind.WALLCHART, PdfKind.REPORT)
 # What the preparing page promises before any render has been timed.
 EXPECTED_MS = 4000
 # A render still "rendering" after this long lost its worker (killed, the machine restarted):
@@ -44,6 +48,8 @@ def _key(workshop: Workshop, kind: str) -> dict:
         "revision": workshop.revision,
         "release": cache.release_fingerprint(),
         "kind": kind,
+        # A document says which actions are overdue as at a day: drawn afresh each day.
+        "as_at": timezone.localdate(),
     }
 
 
@@ -53,7 +59,7 @@ def pdf_ready(*, workshop: Workshop, kind: str) -> bytes | None:
     The local cache folder first (no query); then the database, which every app server
     shares, keeping a copy in the folder for next time (best effort)."""
     key = _key(workshop, kind)
-    path = cache_path(workshop=workshop, kind=kind, release=key["release"])
+    path = cache_path(workshop=workshop, kind=kind, release=key["release"], as_at=key["as_at"])
     data = cache_read(path)
     if data is not None:
         return data
@@ -116,7 +122,7 @@ def _queue_again(render: PdfRender) -> bool:
 def pdfs_queue(*, workshop: Workshop) -> None:
     """Both PDFs of a closed workshop, drawn ahead of the chief executive's download: called
     where its revision moves (``workshop_touch``), inside that change's transaction."""
-    for kind in KINDS:
+    for kind in AHEAD:
         pdf_request(workshop=workshop, kind=kind)
 
 
@@ -141,7 +147,9 @@ def pdf_progress(*, workshop: Workshop, kind: str) -> PdfProgress:
     idempotent, so a poll also recovers a render whose worker was lost."""
     key = _key(workshop, kind)
     expected = _expected_ms(kind)
-    if cache_path(workshop=workshop, kind=kind, release=key["release"]).exists():
+    if cache_path(
+        workshop=workshop, kind=kind, release=key["release"], as_at=key["as_at"]
+    ).exists():
         return PdfProgress("ready", 0, 0, expected)
     render = pdf_request(workshop=workshop, kind=kind)
     now = timezone.now()

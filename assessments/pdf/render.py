@@ -18,7 +18,6 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from django.template.loader import render_to_string
-from django.utils.text import slugify
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -53,14 +52,6 @@ class RenderedPdf(NamedTuple):
     data: bytes
     # False when a chart could not be exported: the PDF has its tables and a note instead.
     charts_complete: bool
-
-
-def pdf_filename(workshop: Workshop, kind: str) -> str:
-    name = "wall-chart" if kind == "wallchart" else "report"
-    return (
-        f"{workshop.organisation.slug}-{slugify(workshop.title)[:60]}-"
-        f"{workshop.date:%Y-%m-%d}-{name}.pdf"
-    )
 
 
 # The wall chart's type, in quarter points: the largest size that keeps the whole chart on

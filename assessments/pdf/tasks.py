@@ -15,9 +15,9 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
+from assessments.documents import document_draw
 from assessments.models import PdfRender, PdfRenderStatus, Workshop
 from assessments.pdf import cache
-from assessments.pdf import render as pdf_render
 from assessments.pdf.cache import cache_path, cache_write
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def pdf_prepare(render_id: int) -> str:
         )
     started = time.monotonic()
     try:
-        drawn = pdf_render.pdf_render(workshop, render.kind)
+        drawn = document_draw(workshop, render.kind, as_at=render.as_at)
     except Exception as e:
         PdfRender.objects.filter(pk=render_id).update(
             status=PdfRenderStatus.FAILED, finished_at=timezone.now(), error=repr(e)[:2000]
@@ -90,7 +90,7 @@ def pdf_charts_again(render_id: int) -> str:
     workshop = _workshop(render)
     if workshop.revision != render.revision:
         return "superseded"
-    drawn = pdf_render.pdf_render(workshop, render.kind)
+    drawn = document_draw(workshop, render.kind, as_at=render.as_at)
     if not drawn.charts_complete:
         return "still without charts"
     PdfRender.objects.filter(pk=render_id).update(data=drawn.data, charts_complete=True)
@@ -101,10 +101,14 @@ def pdf_charts_again(render_id: int) -> str:
 def _keep(render: PdfRender, workshop: Workshop, data: bytes, charts_complete: bool) -> None:
     if charts_complete:
         path = cache_path(
-            workshop=workshop, kind=render.kind, revision=render.revision, release=render.release
+            workshop=workshop,
+            kind=render.kind,
+            revision=render.revision,
+            release=render.release,
+            as_at=render.as_at,
         )
         cache_write(path, data, kind=render.kind)
-    # Earlier revisions and releases of this document are never served again.
+    # Earlier revisions, days and releases of this document are never served again.
     PdfRender.objects.filter(
         workshop_id=render.workshop_id, kind=render.kind, revision__lte=render.revision
     ).exclude(pk=render.pk).exclude(

@@ -28,7 +28,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from assessments.models import Action, Workshop
+from assessments.models import Action, Consensus, Target, Workshop
 from assessments.selectors import outcome as outcome_selectors
 from assessments.selectors import workshops as selectors
 from model_content.models import Barrier, BarrierStage, Stage
@@ -308,3 +308,65 @@ def rating_rows(*, workshop: Workshop, actor: Actor) -> list[RatingRow] | None:
         for barrier in barriers
         for view in spreads[barrier.pk].ratings
     ]
+
+
+# ---------------------------------------------------------------- the evidence
+
+
+@dataclass(frozen=True)
+class ChallengeView:
+    on: str  # whose evidence: the label of its author (a letter in an anonymous workshop)
+    by: str  # who challenged it: a participant or a facilitator, by name, as step 4 shows
+    text: str
+
+
+@dataclass(frozen=True)
+class BarrierEvidence:
+    barrier: Barrier
+    consensus: Consensus | None
+    target: Target | None
+    submitted: int  # how many have rated the barrier (all a reader learns before the reveal)
+    total: int
+    revealed: bool
+    # The evidence the team relied on: what was given for the agreed stage (all of it while
+    # there is no consensus); the other views, kept beside it; the challenges (para 70c).
+    relied_on: tuple[selectors.RatingView, ...] = ()
+    other_views: tuple[selectors.RatingView, ...] = ()
+    challenges: tuple[ChallengeView, ...] = ()
+    is_wide: bool = False  # rated from starting to consolidating
+
+
+def barrier_evidence(*, workshop: Workshop, actor: Actor) -> list[BarrierEvidence]:
+    """Per barrier, in the model's order: what was agreed, and the evidence and challenges
+    behind it after the reveal (before it, only how many have rated). A fixed number of
+    queries: barriers, participants (twice), ratings, challenges, consensus, target,
+    actions and the submitted ratings."""
+    _ensure_reader(actor, workshop)
+    barriers = list(workshop.barriers.order_by("order"))
+    spreads = selectors.ratings_revealed(workshop, barriers)
+    outcomes = outcome_selectors.workshop_outcome(workshop, barriers)
+    progress = selectors.workshop_progress(workshop, barriers)
+    rows = []
+    for barrier, outcome, done in zip(barriers, outcomes, progress, strict=True):
+        spread = spreads[barrier.pk] if spreads is not None else None
+        views = spread.ratings if spread else []
+        agreed = outcome.consensus.stage if outcome.consensus else None
+        rows.append(
+            BarrierEvidence(
+                barrier=barrier,
+                consensus=outcome.consensus,
+                target=outcome.target,
+                submitted=done.submitted,
+                total=done.total,
+                revealed=spread is not None,
+                relied_on=tuple(v for v in views if agreed is None or v.stage == agreed),
+                other_views=tuple(v for v in views if agreed is not None and v.stage != agreed),
+                challenges=tuple(
+                    ChallengeView(on=v.long_label, by=person_name(c.author), text=c.text)
+                    for v in views
+                    for c in v.rating.challenge_list
+                ),
+                is_wide=bool(spread and spread.is_wide),
+            )
+        )
+    return rows

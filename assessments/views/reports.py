@@ -1,8 +1,11 @@
-"""The two PDFs: served once a task worker has drawn them, a preparing page until then.
+"""The documents of a workshop (``assessments/documents.py``: the two PDFs, the Word report,
+the spreadsheets): served once a task worker has drawn them, a preparing page until then.
 
-Request workers never draw a PDF (``assessments/pdf/queue.py`` says why): a download of a
-PDF not drawn yet asks for it and answers a page that follows the render (``pdf_wait.js``
-polls the status endpoint, then fetches the file; without JavaScript the page refreshes).
+Request workers never draw a document (``assessments/pdf/queue.py`` says why): a download
+of one not drawn yet asks for it and answers a page that follows the render
+(``pdf_wait.js`` polls the status endpoint, then fetches the file; without JavaScript the
+page refreshes). Anyone of the organisation downloads any of them, viewers included; what
+each may show before the reveal is decided by the reads they are drawn from.
 """
 
 from django.http import HttpResponse, JsonResponse
@@ -10,15 +13,23 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from assessments.models import PdfRenderStatus
+from assessments.documents import DOCUMENTS, document_filename
+from assessments.models import PdfKind, PdfRenderStatus
 from assessments.pdf import queue
-from assessments.pdf.render import pdf_filename
 from assessments.views.fetch import workshop_get
 from breakthrough.middleware import answers_json
 from organisations.access import OrganisationRequest, organisation_view
 
-NAMES = {"wallchart": "wall chart", "report": "report"}
-URL_NAMES = {"wallchart": "wallchart_pdf", "report": "report_pdf"}
+# Each document's address, by name (``assessments/urls/reports.py``); its status is
+# "<name>_status".
+URL_NAMES = {
+    PdfKind.WALLCHART: "wallchart_pdf",
+    PdfKind.REPORT: "report_pdf",
+    PdfKind.REPORT_DOCX: "report_docx",
+    PdfKind.WORKBOOK: "workbook_xlsx",
+    PdfKind.ACTIONS_CSV: "actions_csv",
+    PdfKind.RATINGS_CSV: "ratings_csv",
+}
 # How long the preparing page waits before refreshing itself (without JavaScript).
 REFRESH_AFTER = 3  # seconds
 
@@ -32,8 +43,10 @@ def _download(request: OrganisationRequest, code, kind: str) -> HttpResponse:
         if progress.state == "ready":  # drawn a moment ago
             data = queue.pdf_ready(workshop=workshop, kind=kind)
     if data is not None:
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{pdf_filename(workshop, kind)}"'
+        document = DOCUMENTS[kind]
+        response = HttpResponse(data, content_type=document.content_type)
+        filename = document_filename(workshop, kind)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "private, no-cache"
         return response
     failed = progress.state == PdfRenderStatus.FAILED
@@ -44,12 +57,12 @@ def _download(request: OrganisationRequest, code, kind: str) -> HttpResponse:
         {
             "workshop": workshop,
             "kind": kind,
-            "name": NAMES[kind],
+            "name": DOCUMENTS[kind].name,
             "progress": progress,
             "failed": failed,
             "refresh_after": REFRESH_AFTER,
             "pdf_url": reverse(URL_NAMES[kind], kwargs=kwargs),
-            "status_url": reverse(f"{kind}_pdf_status", kwargs=kwargs),
+            "status_url": reverse(f"{URL_NAMES[kind]}_status", kwargs=kwargs),
             "workshop_url": reverse("workshop_detail", kwargs=kwargs),
         },
         # 202: asked for and being prepared; a render that failed for good is our error.
@@ -62,35 +75,17 @@ def _download(request: OrganisationRequest, code, kind: str) -> HttpResponse:
 
 @organisation_view
 @require_GET
-def wallchart_pdf(request: OrganisationRequest, code) -> HttpResponse:
-    """The A3 wall chart, for facilitators, members and viewers of the organisation."""
-    return _download(request, code, "wallchart")
+def document_download(request: OrganisationRequest, code, kind: str) -> HttpResponse:
+    """A document of the workshop (the URL says which), for facilitators, members and
+    viewers of the organisation."""
+    return _download(request, code, kind)
 
 
+@answers_json
 @organisation_view
 @require_GET
-def report_pdf(request: OrganisationRequest, code) -> HttpResponse:
-    """The chief executive's report, A4."""
-    return _download(request, code, "report")
-
-
-def _status(request: OrganisationRequest, code, kind: str) -> JsonResponse:
+def document_status(request: OrganisationRequest, code, kind: str) -> JsonResponse:
+    """Where a document's render stands, for the preparing page (``pdf_wait.js``)."""
     workshop = workshop_get(request, code)
     progress = queue.pdf_progress(workshop=workshop, kind=kind)
     return JsonResponse(progress.as_json(), headers={"Cache-Control": "no-store"})
-
-
-@answers_json
-@organisation_view
-@require_GET
-def wallchart_pdf_status(request: OrganisationRequest, code) -> JsonResponse:
-    """Where the wall chart's render stands, for the preparing page (``pdf_wait.js``)."""
-    return _status(request, code, "wallchart")
-
-
-@answers_json
-@organisation_view
-@require_GET
-def report_pdf_status(request: OrganisationRequest, code) -> JsonResponse:
-    """Where the report's render stands, for the preparing page (``pdf_wait.js``)."""
-    return _status(request, code, "report")
