@@ -116,6 +116,8 @@ def save_pages(data: bytes, name: str, first: int = 1, last: int = 3, dpi: int =
     if not shutil.which("pdftoppm"):
         return []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob(f"{name}-[0-9]*.png"):  # an earlier run's, of more pages
+        old.unlink()
     pdf = ARTIFACTS / f"{name}.pdf"
     pdf.write_bytes(data)
     subprocess.run(  # noqa: S603

@@ -7,15 +7,20 @@ secret order of the labels (``author_labels``), never the names'.
 
 from __future__ import annotations
 
+import base64
 import datetime
 
 from django.utils import timezone
 
+from assessments import charts
 from assessments.models import Workshop
+from assessments.pdf.charts import figure_svg
+from assessments.selectors import board
 from assessments.selectors import outcome as outcome_selectors
 from assessments.selectors import workshops as selectors
 from assessments.selectors.outcome import BarrierOutcome
 from model_content.models import Stage
+from organisations.models import person_name
 
 
 def _common(workshop: Workshop, *, as_at: datetime.date | None) -> dict:
@@ -102,3 +107,83 @@ def wallchart_context(workshop: Workshop, *, as_at: datetime.date | None = None)
         "revealed": spreads is not None,
         "people": people,
     }
+
+
+def _threads(views, users: dict[int, int]) -> list[dict]:
+    """Each challenged piece of evidence with its thread: who challenged what, and the answer,
+    which is a comment by the evidence's own author. The answer is signed with the
+    evidence's label, never a name: in an anonymous workshop a name under "Participant B"
+    would say who B is."""
+    threads = []
+    for view in views:
+        author = users.get(view.rating.participant_id)
+        comments = [
+            {
+                "answer": c.author_id == author,
+                "who": view.long_label if c.author_id == author else person_name(c.author),
+                "text": c.text,
+            }
+            for c in view.rating.challenge_list
+        ]
+        if comments:
+            answered = any(c["answer"] for c in comments)
+            threads.append({"rating": view, "comments": comments, "answered": answered})
+    return threads
+
+
+def report_context(workshop: Workshop, *, as_at: datetime.date | None = None) -> dict:
+    """The chief executive's report: the board summary on page one, the action plan, then
+    per barrier the evidence relied on, the challenges and the dissent kept, and all the
+    evidence; from the board's reads, as the Word report (``selectors/board.py``), read as
+    a viewer reads them (``document_reader``): the file is drawn once for all who may
+    download it."""
+    common = _common(workshop, as_at=as_at)
+    reader = board.document_reader(workshop)
+    summary = board.board_summary(workshop=workshop, actor=reader, as_at=common["as_at"])
+    plan = board.action_plan(workshop=workshop, actor=reader, as_at=common["as_at"])
+    evidence = board.barrier_evidence(workshop=workshop, actor=reader)
+    participants = selectors.participants_of(workshop)
+    users = {p.pk: p.user_id for p in participants}
+    sections = []
+    for row, e in zip(summary.barriers, evidence, strict=True):
+        # Every rating, each stage's in the order of the labels: the agreed stage's are all
+        # in relied_on, the others' in other_views.
+        views = [*e.relied_on, *e.other_views]
+        sections.append(
+            {
+                "barrier": e.barrier,
+                "summary": row,
+                "evidence": e,
+                "threads": _threads(sorted(views, key=lambda v: Stage.position(v.stage)), users),
+                "stage_rows": [
+                    {"label": label, "ratings": [v for v in views if v.stage == value]}
+                    for value, label in Stage.choices
+                ],
+            }
+        )
+    outcomes = outcome_selectors.workshop_outcome(workshop)
+    figure, charts_missing = None, False
+    if any(o.consensus or o.target for o in outcomes):
+        figure = _svg_data_uri(
+            charts.figure_consensus_target(charts.outcome_rows(outcomes)), width=900
+        )
+        charts_missing = figure is None
+    return {
+        **common,
+        "summary": summary,
+        "plan": plan,
+        "sections": sections,
+        "revealed": summary.revealed,
+        "facilitators": [workshop.lead_facilitator, *workshop.co_facilitators.all()],
+        "participants": participants,
+        "previous_actions": outcome_selectors.previous_actions(workshop),
+        "figure": figure,
+        "charts_missing": charts_missing,
+    }
+
+
+def _svg_data_uri(fig, *, width: int) -> str | None:
+    svg = figure_svg(fig, width=width)
+    if svg is None:
+        return None
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
