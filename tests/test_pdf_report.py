@@ -297,3 +297,34 @@ def test_in_an_anonymous_workshop_an_answer_is_signed_with_the_letter_never_the_
     assert re.search(r"Participant [A-D] answered: “The last three SMT meetings.”", text)
     assert "Bob Example answered" not in text
     assert "Carol Example challenged: “Which meetings?”" in text
+
+
+def test_the_folded_tag_tree_is_whole_every_element_in_its_parent_and_the_parent_tree(
+    client_for, vic, reassessment
+):
+    # What folding the pieces of split elements must keep: each element's /P is the element
+    # that lists it, and the parent tree (each page's marked content, each link) points at
+    # elements of the tree; only the page headers and footers are left out, as WeasyPrint
+    # leaves them (a margin box's /NonStruct, which PDF 1.7 cannot tag as an artifact).
+    _long_actions(reassessment)
+    reader = PdfReader(io.BytesIO(_report(client_for(vic), reassessment)))
+    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    in_tree = set()
+
+    def walk(element):
+        for kid in _kids(element):
+            assert kid.raw_get("/P").idnum == element.indirect_reference.idnum
+            in_tree.add(kid.indirect_reference.idnum)
+            walk(kid)
+
+    walk(root)
+    left_out = set()
+    for entry in root["/ParentTree"].get_object()["/Nums"][1::2]:
+        entry = entry.get_object()
+        for reference in list(entry) if isinstance(entry, list) else [entry.indirect_reference]:
+            element = reference.get_object()
+            while element.raw_get("/P").idnum not in in_tree | {root.indirect_reference.idnum}:
+                element = element["/P"].get_object()
+            if element.indirect_reference.idnum not in in_tree:
+                left_out.add(element["/S"])
+    assert left_out <= {"/NonStruct"}
