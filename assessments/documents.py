@@ -31,8 +31,6 @@ class Document:
     slug: str  # the end of the file's name
     extension: str
     content_type: str
-    # Shows individual ratings, so offered only after the reveal (it has none before).
-    ratings_only: bool = False
 
 
 DOCUMENTS = {
@@ -58,7 +56,7 @@ DOCUMENTS = {
         ),
         Document(
             PdfKind.RATINGS_CSV, "ratings as CSV", "Ratings (CSV)", "ratings", "csv",
-            "text/csv; charset=utf-8", ratings_only=True,
+            "text/csv; charset=utf-8",
         ),
     )
 }  # fmt: skip

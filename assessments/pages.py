@@ -211,10 +211,74 @@ def _outcome_context(request, workshop: Workshop, role: Actor, bound: dict) -> d
             )
             row["outcome_errors"] = _error_summary(b, row["target_form"], row["action_rows"])
         rows.append(row)
+    live_parts = open_at == Step.CONSENSUS
+    if live_parts:
+        for row in rows:
+            row["says"] = _says(row)
     # A wide spread comes first, so the discussion starts there.
     if workshop.step == Step.CONSENSUS and spreads:
         rows.sort(key=lambda r: (not (r["spread"] and r["spread"].is_wide), r["barrier"].order))
-    return {"rows": rows, "revealed": spreads is not None}
+    return {"rows": rows, "revealed": spreads is not None, "live_parts": live_parts}
+
+
+# Step 3's parts of each barrier's card that change while the room talks, each a live
+# region of the page (static/js/live.js): drawn by the same templates for the page and for
+# the poll, so both show the same HTML.
+OUTCOME_PARTS = {
+    "spread": "workshops/_barrier_spread.html",
+    "evidence": "workshops/_barrier_evidence.html",
+    "consensus": "workshops/_barrier_consensus.html",
+}
+
+
+def _says(row: dict) -> dict[str, str]:
+    """What a screen reader is told when a part changes: once, politely, not every poll."""
+    name, consensus, n = row["barrier"].name, row["outcome"].consensus, row["challenge_count"]
+    return {
+        "evidence": f"{name} now has {n} challenge{'s' if n != 1 else ''} to the evidence.",
+        "consensus": f"Consensus recorded for {name}: {consensus.get_stage_display()}."
+        if consensus
+        else f"No consensus yet for {name}.",
+    }
+
+
+def outcome_regions(
+    request: OrganisationRequest, workshop: Workshop, role: Actor
+) -> tuple[dict[str, SafeString], dict[str, str]]:
+    """Step 3's live regions, ``outcome/<barrier>/<part>`` → HTML, and what each says when
+    it changes; nothing at any other step. Like the page's outcome section, rendered once
+    per revision and kind of viewer, the CSRF token put in after: after a challenge, every
+    open page of the room asks at once."""
+    if workshop.step != Step.CONSENSUS or workshop.is_closed:
+        return {}, {}
+
+    def render() -> tuple[dict[str, str], dict[str, str]]:
+        context = _outcome_context(request, workshop, role, {})
+        regions, says = {}, {}
+        for row in context["rows"]:
+            b = row["barrier"]
+            part_context = {
+                "workshop": workshop,
+                "role": role,
+                "revealed": context["revealed"],
+                "row": row,
+                "b": b,
+                "o": row["outcome"],
+                "sp": row["spread"],
+                "csrf_token": _CSRF_MARKER,
+            }
+            for part, template in OUTCOME_PARTS.items():
+                regions[f"outcome/{b.slug}/{part}"] = render_to_string(
+                    template, part_context, request
+                )
+            says.update({f"outcome/{b.slug}/{part}": text for part, text in row["says"].items()})
+        return regions, says
+
+    kind = f"{role.may['challenge']:d}{role.may['facilitate']:d}"
+    regions, says = kept_for_revision(
+        f"workshop-outcome-regions:{workshop.code}:{kind}", workshop.revision, render
+    )
+    return {name: _with_csrf_token(html, request) for name, html in regions.items()}, says
 
 
 def _outcome_forms(barrier, outcome, people, bound) -> tuple:

@@ -29,6 +29,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
+from rooms import rooms_run
 
 BENCH = Path(__file__).resolve().parent
 BASE_DIR = BENCH.parent
@@ -178,6 +179,40 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         # Whatever outlived the master (a worker that did not stop, a Chromium) goes too.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.errlog.close()
+
+
+class TaskWorker:
+    """The task worker that draws the PDFs, as production runs it beside gunicorn (README,
+    Operations), on the same machine: its renders compete with the requests for the CPU."""
+
+    def __init__(self, env: dict):
+        self.env = env
+
+    def __enter__(self):
+        log("task worker: python manage.py worker --no-reload")
+        self.errlog = open(OUT / "worker.log", "w")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [PYTHON, "manage.py", "worker", "--no-reload"],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=self.errlog,
+            stderr=self.errlog,
+            start_new_session=True,
+        )
+        time.sleep(3)  # its start: stale chart folders cleared, the chart browser started
+        if self.proc.poll() is not None:
+            raise RuntimeError("the task worker exited; see bench/out/worker.log")
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.errlog.close()
@@ -454,32 +489,37 @@ def bump_revision(database_url: str, workshop_id: int) -> None:
 
 
 def pdf_timings(seed: dict, base: str, args) -> dict:
-    """Cold = the first download after the workshop changed; cached = the next ones.
+    """Time to ready = from the first request until the file arrived; cached = the next ones.
 
-    First, every worker is asked at once (a sync worker takes one request at a
-    time, so each gets one): the first PDF in a fresh worker also starts the
-    browser kaleido exports the charts with. Then ``pdf_rounds`` rounds of:
-    bump the revision, download once (rendered), download three more times.
+    Request workers never draw a PDF: the first download answers the preparing page (202)
+    and asks the task worker for it; the person's page then follows the status endpoint
+    until the file is ready (``pdf_wait.js``, every 0.7 s) and downloads it. First after
+    start: the worker's first render (it loads WeasyPrint's fonts). Then ``pdf_rounds``
+    rounds of: bump the revision, time to ready (rendered), three more downloads (cached).
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     person = seed["members"][0]
     workshop = seed["wallchart_workshop"]
     out = {}
     for key in ("report_pdf", "wallchart_pdf"):
-        url = workshop["urls"][key]
+        url, status_url = workshop["urls"][key], workshop["urls"][f"{key}_status"]
         if not url:
             out[key] = None
             continue
 
-        def get(_=None, url=url, key=key):
-            status, headers, body, seconds = fetch(base, url, person)
+        def get(url=url, status_url=status_url, key=key):
+            t0 = time.perf_counter()
+            status, _, body, _ = fetch(base, url, person)
+            while status == 202:
+                time.sleep(0.7)
+                s, _, state, _ = fetch(base, status_url, person)
+                check(s == 200, f"{key} status answered {s}")
+                if json.loads(state)["state"] == "ready":
+                    status, _, body, _ = fetch(base, url, person)
             check(status == 200 and body[:5] == b"%PDF-", f"{key} answered {status}")
-            return body, seconds
+            return body, time.perf_counter() - t0
 
         bump_revision(args.database_url, workshop["id"])
-        with ThreadPoolExecutor(args.workers[0]) as pool:
-            first = max(seconds for _, seconds in pool.map(get, range(args.workers[0])))
+        _, first = get()
         log(f"  {key}: first after start {first:.2f} s")
         colds, cacheds = [], []
         for _ in range(args.pdf_rounds):
@@ -612,6 +652,7 @@ def render(results: dict) -> str:
         "machine (wrk takes part of the same two cores). Load average just before the run: "
         f"{results.get('load_before', 0):.2f} (anything else running skews every figure).",
         "",
+        *rooms_table(results),
         "| scenario | requests/s | × ceiling | p50 | × ceiling | p95 | × ceiling | errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -722,8 +763,90 @@ def render(results: dict) -> str:
     return "\n".join(lines)
 
 
+def rooms_table(results: dict) -> list[str]:
+    """The headline: the rooms run (bench/rooms.py), both phases side by side."""
+    r = results.get("rooms")
+    if not r:
+        return ["**Rooms at once**: not run.", ""]
+    alone, with_pdfs = r["phases"]
+    low, high = r["think"]
+
+    def ms_or(v):
+        return "–" if v is None else f"{v:,.0f} ms" if v >= 10 else f"{v:.1f} ms"
+
+    def row(label, key, fmt):
+        return f"| {label} | {fmt(alone[key])} | {fmt(with_pdfs[key])} |"
+
+    pdfs = with_pdfs["pdfs"]
+    lines = [
+        f"**{r['rooms']} rooms of {r['people']} at once** (`bench/rooms.py`): every screen "
+        "polls the workshop page's state one second after its last answer; each person rates "
+        f"a barrier after {low:g}–{high:g} s of thought and their page reloads; each "
+        "facilitator moves to step 3 and back once a phase, and every page follows. Two "
+        f"phases of {r['phase_s']} s: the rooms alone, then the rooms while 10 chief "
+        "executives ask for 10 reports nobody has asked for yet (cold), each followed to the "
+        "file as the preparing page does.",
+        "",
+        "| the rooms | alone | with 10 cold PDFs |",
+        "|---|---:|---:|",
+        row("polls answered", "polls", lambda v: f"{v:,}"),
+        row("poll p95 (304 or 200)", "poll_p95_ms", ms_or),
+        row("pages loaded", "pages", lambda v: f"{v:,}"),
+        row("page p95 (the workshop page)", "page_p95_ms", ms_or),
+        row("submits", "submits", lambda v: f"{v:,}"),
+        row("submit p95", "submit_p95_ms", ms_or),
+        row(
+            "a submit on every screen of its room, p95",
+            "change_p95_s",
+            lambda v: "–" if v is None else f"{v:.2f} s",
+        ),
+        row(
+            "refused submits (the step had moved; the person is told)",
+            "refused",
+            lambda v: f"{v:,}",
+        ),
+        row(
+            "errors",
+            "errors",
+            lambda v: ", ".join(f"{k}: {n}" for k, n in v.items()) or "none",
+        ),
+        "",
+        "10 cold reports asked at once, time until each file arrived: "
+        + (
+            f"median {statistics.median(pdfs):.1f} s, slowest {max(pdfs):.1f} s "
+            f"({len(pdfs)} of 10 arrived)."
+            if pdfs
+            else "none arrived."
+        ),
+        "",
+    ]
+    return lines
+
+
 def targets(results: dict) -> list[tuple[str, str, bool | None]]:
     load, pdfs, out = results["load"], results["pdfs"], []
+    if results.get("rooms"):
+        alone, with_pdfs = results["rooms"]["phases"]
+        for label, key, limit, unit in (
+            ("rooms: poll p95 < 50 ms", "poll_p95_ms", 50, "ms"),
+            ("rooms: page p95 < 250 ms", "page_p95_ms", 250, "ms"),
+            ("rooms: a submit on every screen p95 < 2 s", "change_p95_s", 2, "s"),
+        ):
+            v = alone[key]
+            out.append(
+                (label, "–" if v is None else f"{v:.1f} {unit}", v is not None and v < limit)
+            )
+        a, b = alone["poll_p95_ms"], with_pdfs["poll_p95_ms"]
+        if a and b:
+            out.append(
+                (
+                    "rooms: poll p95 with 10 cold PDFs < 1.5 × without",
+                    f"{b:.1f} ms ({b / a:.2f} ×)",
+                    b < 1.5 * a,
+                )
+            )
+        errors = sum(sum(p["errors"].values()) for p in results["rooms"]["phases"])
+        out.append(("rooms: no errors", str(errors), errors == 0))
     h = load.get("healthz")
     if h and load.get("state_304"):
         r = load["state_304"]["rps"] / h["rps"]
@@ -804,6 +927,18 @@ def main() -> None:
         default=2000,
         help="how often each person's autosave posts while the room types (room table)",
     )
+    parser.add_argument(
+        "--phase", type=int, default=60, help="seconds of each phase of the rooms run"
+    )
+    parser.add_argument(
+        "--think",
+        default="15,45",
+        help="the rooms run: seconds each person thinks before rating a barrier (low,high)",
+    )
+    parser.add_argument(
+        "--rooms", type=int, default=20, help="the rooms run: how many workshops of 12 at once"
+    )
+    parser.add_argument("--warm", type=int, default=15, help="the rooms run's warm-up, seconds")
     parser.add_argument("--only", help="comma-separated scenarios to run (default: all)")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/README.md")
     parser.add_argument(
@@ -824,6 +959,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.workers = [int(w) for w in args.workers.split(",")]
+    args.think = tuple(float(t) for t in args.think.split(","))
     args.port = args.port or free_port()
     OUT.mkdir(exist_ok=True)
 
@@ -840,6 +976,10 @@ def main() -> None:
     seed = django_side(env, "seed")
     (OUT / "seed.json").write_text(json.dumps(seed, indent=1))
     only = set(args.only.split(",")) if args.only else None
+    rooms_seed = None
+    if not only or "rooms" in only:
+        log(f"seed: {args.rooms} rooms of 12, and 10 finished workshops for cold PDFs")
+        rooms_seed = django_side({**env, "BENCH_ROOMS": str(args.rooms)}, "rooms")
 
     results: dict = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -863,7 +1003,12 @@ def main() -> None:
         "workers": {},
     }
     base = f"http://127.0.0.1:{args.port}"
-    with Server(env, args.port, args.workers[0]) as server:
+    with Server(env, args.port, args.workers[0]) as server, TaskWorker(env):
+        if rooms_seed:
+            log(f"rooms: {args.warm} s warm-up, then two phases of {args.phase} s")
+            results["rooms"] = rooms_run(rooms_seed, args.port, args)
+            log(json.dumps(results["rooms"], indent=1))
+            settle(args.port)
         scenarios = load_scenarios(seed, base)
         for name, reqs in scenarios.items():
             if name in ROOM_ONLY:

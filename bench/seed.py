@@ -130,6 +130,8 @@ def workshop_urls(workshop) -> dict:
         "workshop_state": ["workshop_state"],
         "report_pdf": ["report_pdf"],
         "wallchart_pdf": ["wallchart_pdf"],
+        "report_pdf_status": ["report_pdf_status"],
+        "wallchart_pdf_status": ["wallchart_pdf_status"],
     }.items():
         _name, urls[key] = url_or_none(names, **kw)
     return urls
@@ -230,6 +232,62 @@ def seed() -> dict:
     }
 
 
+# The room-realistic run (bench/room.py): how many rooms at once, how many in each, and how
+# many finished workshops whose PDFs are asked for cold while the rooms go on.
+ROOMS = int(os.environ.get("BENCH_ROOMS", "20"))
+ROOM_SIZE, PDF_WORKSHOPS = 12, 10
+
+
+@transaction.atomic
+def rooms() -> dict:
+    """``BENCH_ROOMS`` (twenty) workshops of twelve at step 2, each with its own
+    facilitator, every person signed in; and ten finished workshops of twelve for the cold
+    PDFs."""
+    org = Organisation.objects.create(name="Rooms Regional Council", slug="rooms")
+    out: dict = {"organisation": org.slug, "rooms": [], "pdfs": []}
+    for r in range(ROOMS):
+        lead = facilitator(org, f"room{r:02d}")
+        members = people(org, f"room{r:02d}", ROOM_SIZE)
+        workshop = WorkshopFactory(
+            organisation=org,
+            lead_facilitator=lead,
+            members=members,
+            title=f"Directorate {r + 1}: assess individually",
+        )
+        Participant.objects.filter(workshop=workshop).update(understood_at=timezone.now())
+        workshop.step = Step.ASSESS
+        workshop.save()
+        kw = {"org": org.slug, "code": workshop.code}
+        out["rooms"].append(
+            {
+                "code": str(workshop.code),
+                "detail": reverse("workshop_detail", kwargs=kw),
+                "state": reverse("workshop_state", kwargs=kw) + "?r=stepper,progress",
+                "step_move": reverse("step_move", kwargs=kw),
+                "submit": submit_target(workshop)["requests"],
+                "facilitator": signed_in(lead),
+                "members": [signed_in(u) for u in members],
+            }
+        )
+    for w in range(PDF_WORKSHOPS):
+        lead = facilitator(org, f"pdf{w:02d}")
+        workshop = workshop_completed(
+            organisation=org,
+            facilitator=lead,
+            members=people(org, f"pdf{w:02d}", ROOM_SIZE),
+            closed=False,
+        )
+        kw = {"org": org.slug, "code": workshop.code}
+        out["pdfs"].append(
+            {
+                "report_pdf": reverse("report_pdf", kwargs=kw),
+                "report_pdf_status": reverse("report_pdf_status", kwargs=kw),
+                "viewer": signed_in(lead),
+            }
+        )
+    return out
+
+
 def count(client: Client, url: str, **headers) -> tuple[int, int]:
     cache.clear()  # count a full render, not what the page kept from the last request
     with CaptureQueriesContext(connection) as queries:
@@ -283,5 +341,5 @@ def queries() -> dict:
 
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "seed"
-    out = {"seed": seed, "queries": queries}[what]()
+    out = {"seed": seed, "rooms": rooms, "queries": queries}[what]()
     json.dump(out, sys.stdout, indent=1, default=str)

@@ -341,6 +341,10 @@ BROWSER_PATH = env_str("BROWSER_PATH", "/usr/bin/chromium")
 # A chart export taking longer than this (seconds) is abandoned: the PDF comes with its
 # tables and a note instead of the chart (a stopped or wedged Chromium must not hold it).
 CHART_EXPORT_TIMEOUT = env_int("CHART_EXPORT_TIMEOUT", 10)
+# How much a task worker lowers its own CPU priority (nice), so that on a small server the
+# people in a room are answered first and the PDFs take what is left (bench/README.md:
+# the polls of twenty rooms while ten cold reports render). 0 leaves it as started.
+WORKER_NICE = env_int("WORKER_NICE", 10)
 # Where the chart-export browser keeps its profile and page, one folder per worker process,
 # so that a worker starting can clear what a killed one left behind (and nothing else).
 CHART_EXPORT_DIR = Path(env_str("CHART_EXPORT_DIR", str(BASE_DIR / "var" / "chart-export")))

@@ -9,8 +9,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments.models import Action, ActionStatus, Rating
-from assessments.selectors.board import action_plan, board_summary, document_reader, rating_rows
+from assessments.models import Action, ActionStatus, Rating, Workshop
+from assessments.office import sheets, word
+from assessments.selectors.board import (
+    action_plan,
+    barrier_evidence,
+    board_summary,
+    document_reader,
+    rating_rows,
+)
 from assessments.selectors.workshops import workshop_actor_for
 from model_content.models import Stage
 from organisations.models import Role
@@ -135,7 +142,7 @@ def test_a_named_workshops_spread_says_whose_ratings_by_initials(completed, vic)
 
 def test_someone_of_another_organisation_reads_nothing(completed, mallory):
     actor = workshop_actor_for(workshop=completed, user=mallory)
-    for read in (board_summary, action_plan, rating_rows):
+    for read in (board_summary, action_plan, rating_rows, barrier_evidence):
         with pytest.raises(PermissionDenied):
             read(workshop=completed, actor=actor)
 
@@ -229,13 +236,33 @@ def test_the_board_reads_cost_the_same_queries_for_5_or_50_people_and_any_number
     counts = {}
     for name, workshop in (("small", small), ("big", big)):
         actor = document_reader(workshop)
-        for read in (board_summary, action_plan, rating_rows):
+        for read in (board_summary, action_plan, rating_rows, barrier_evidence):
             with CaptureQueriesContext(connection) as queries:
-                result = read(workshop=workshop, actor=actor)
-                # Everything the documents read from it, read now.
-                str(result)
+                read(workshop=workshop, actor=actor)
             counts[name, read.__name__] = len(queries)
-    for read in ("board_summary", "action_plan", "rating_rows"):
+    for read in ("board_summary", "action_plan", "rating_rows", "barrier_evidence"):
         assert counts["small", read] == counts["big", read], counts
-    assert counts["small", "board_summary"] <= 8
+    assert counts["small", "board_summary"] == 7
     assert counts["small", "action_plan"] == 1
+    assert counts["small", "rating_rows"] == 3
+
+
+def test_drawing_the_word_report_and_the_workbook_costs_the_same_for_5_or_50_people(
+    northshire, alice, monkeypatch
+):
+    """What the documents read of each row (names, labels, stages, challenges) comes with
+    the reads: drawing them asks nothing more per person or action."""
+    monkeypatch.setattr(word.chart_export, "figure_png", lambda *a, **k: None)
+    today = timezone.localdate()
+    counts = {}
+    for n, extra in ((5, 0), (50, 20)):
+        workshop = _room(n, northshire, alice, extra_actions=extra)
+        workshop = Workshop.objects.select_related("organisation", "model_version").get(
+            pk=workshop.pk
+        )
+        for draw in (word.report_docx, sheets.workbook_bytes, sheets.ratings_csv):
+            with CaptureQueriesContext(connection) as queries:
+                draw(workshop, as_at=today)
+            counts[n, draw.__name__] = len(queries)
+    for draw in ("report_docx", "workbook_bytes", "ratings_csv"):
+        assert counts[5, draw] == counts[50, draw], counts

@@ -110,6 +110,30 @@ def test_the_consensus_page_costs_the_same_queries_for_5_or_50_participants(
     assert counts[5] == counts[50], f"consensus: {counts[5]} queries for 5, {counts[50]} for 50"
 
 
+@pytest.mark.parametrize("as_facilitator", [True, False], ids=["facilitator", "member"])
+def test_step_3s_live_regions_cost_the_same_queries_for_5_or_50_participants(
+    as_facilitator, northshire, alice, client
+):
+    """After a challenge every open step-3 page asks for every barrier's evidence and
+    consensus at once, as the page polls them: still no query per person."""
+    counts, sizes = {}, {}
+    for n in (5, 50):
+        workshop, member = room_at_consensus(n, northshire, alice)
+        client.force_login(alice if as_facilitator else member)
+        url = reverse(
+            "workshop_state", kwargs={"org": workshop.organisation.slug, "code": workshop.code}
+        )
+        url += "?r=stepper,progress,outcome" if as_facilitator else "?r=stepper,outcome"
+        status, counts[n] = queries_for(client, url)
+        assert status == 200, f"step 3's regions for a room of {n} answered {status}"
+        regions = client.get(url).json()["regions"]
+        # Three parts for each of the six barriers, and the stepper (the progress panel too).
+        assert sum(name.startswith("outcome/") for name in regions) == 18
+        sizes[n] = len(regions["outcome/leadership/evidence"])
+    assert counts[5] == counts[50], f"step 3: {counts[5]} queries for 5, {counts[50]} for 50"
+    assert sizes[50] > sizes[5]  # the fifty pieces of evidence are in it
+
+
 def past_workshops(n: int, organisation, facilitator, members):
     """Add closed workshops, each with its 18 actions (half of the first six updated), until
     the organisation has ``n``: a council some years into the model."""

@@ -148,6 +148,22 @@ def test_a_worker_starting_clears_the_browser_folders_of_stopped_workers_only(se
     assert alive.exists() and mine.exists() and elsewhere.exists()
 
 
+def test_a_worker_lowers_its_cpu_priority_so_the_room_is_answered_first(settings):
+    """In a child process: a niceness once raised cannot be lowered again without root."""
+    import multiprocessing
+    import os
+
+    from assessments.pdf.worker import priority_lower
+
+    settings.WORKER_NICE = 7
+    before = os.nice(0)
+    child = multiprocessing.get_context("fork")
+    with child.Pool(1) as pool:
+        after = pool.apply(priority_lower)
+    assert after == min(before + 7, 19)
+    assert os.nice(0) == before  # the test's own process is untouched
+
+
 def _gone_within(path, *, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while path.exists() and time.monotonic() < deadline:

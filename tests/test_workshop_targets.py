@@ -410,3 +410,40 @@ def test_a_row_the_service_refuses_and_nothing_was_created_not_even_the_good_row
     )
     assert not Action.objects.exists() and not Target.objects.exists()
     assert not HistoryEntry.objects.filter(workshop=targeting).exists()
+
+
+def _labels_marked_required(page: str, barrier: str) -> list[str]:
+    """The ids of the fields of a barrier's step-4 form whose label carries the mark (*)."""
+    form = page[page.index(f'id="barrier-{barrier}"') :]
+    form = form[: form.index("</form>")]
+    return re.findall(r'for="([^"]+)"[^>]*>\s*[^<]*<span class="asteriskField">\*</span>', form)
+
+
+def test_step_4_marks_as_required_only_what_must_be_filled_in_and_says_what_the_mark_means(
+    client_for, targeting, alice
+):
+    recorded(targeting, "learning", 1, alice)
+    page = client_for(alice).get(url("workshop_detail", targeting)).content.decode()
+    # The target, and the recorded action's text and date; the empty rows are optional.
+    assert _labels_marked_required(page, "learning") == [
+        "target-learning-stage",
+        "action-learning-actions-0-description",
+        "action-learning-actions-0-due_on",
+    ]
+    assert _labels_marked_required(page, "priorities") == ["target-priorities-stage"]
+    form = page[page.index('id="barrier-learning"') :]
+    assert "Fields marked with an asterisk (*) must be filled in." in form[: form.index("</form>")]
+
+
+def test_a_row_started_without_its_action_or_date_is_refused_though_neither_is_marked(
+    client_for, targeting, alice, carol
+):
+    rows = [action_row(responsible=carol.pk, accountable_name="Chief executive")]
+    response = client_for(alice).post(
+        save_url(targeting, "priorities"), outcome_post(stage="developing", rows=rows)
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Key action 1, Key action: Say what the action is." in page
+    assert "Key action 1, Due: Give the date the action is due." in page
+    assert not Action.objects.exists() and not Target.objects.exists()

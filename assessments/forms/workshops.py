@@ -196,6 +196,9 @@ class ActionRowForm(forms.Form):
         required=False, label="Draws on the breakthrough point (optional)"
     )
 
+    # What a row that says anything must have (its people are checked in clean()).
+    NEEDED_IN_A_ROW = ("description", "due_on")
+
     def __init__(self, *args, people, points, **kwargs):
         super().__init__(*args, **kwargs)
         # Choices from lists read once for the whole page: a ModelChoiceField queries its
@@ -203,11 +206,21 @@ class ActionRowForm(forms.Form):
         _choose_from(self.fields["responsible"], people, "Choose a member", person_name)
         _choose_from(self.fields["accountable"], people, "Choose a member", person_name)
         _choose_from(self.fields["breakthrough_point"], points, "None in particular", _point_text)
+        if self.empty_permitted:
+            # A row not yet recorded may be left empty (fewer than three, with the reason):
+            # nothing in it is required, so nothing is marked so, until it is filled in.
+            for name in self.NEEDED_IN_A_ROW:
+                self.fields[name].required = False
 
     def clean(self):
         # The service says the same; said here too, every row's problems show at once,
         # not this one only once the others are put right.
         data = super().clean()
+        # Reached only for a row with something in it (an empty row is not cleaned).
+        for name in self.NEEDED_IN_A_ROW:
+            field = self.fields[name]
+            if not field.required and name in data and data[name] in field.empty_values:
+                self.add_error(name, field.error_messages["required"])
         for who in ("responsible", "accountable"):
             if who in data and not data[who] and not (data.get(f"{who}_name") or "").strip():
                 self.add_error(who, f"Choose a member or name the person {who}.")

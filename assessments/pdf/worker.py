@@ -11,6 +11,7 @@ import os
 import socket
 import threading
 
+from django.conf import settings
 from django.db import Error, connection
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ FORGET_AFTER = datetime.timedelta(days=1)
 def worker_start(worker_id: str) -> _Heartbeat:
     """Called once in each worker process, before its first task; ``stop()`` what it
     returns when the worker ends."""
+    priority_lower()
     for folder in charts.clear_stale():
         log.info("Removed the chart-export folder of a stopped worker: %s", folder)
     charts.warm_in_background()
@@ -34,6 +36,12 @@ def worker_start(worker_id: str) -> _Heartbeat:
     beat.start()
     atexit.register(beat.stop)
     return beat
+
+
+def priority_lower() -> int:
+    """Lower this process's CPU priority by ``WORKER_NICE`` (its children, the chart
+    browser among them, inherit it); the new niceness."""
+    return os.nice(settings.WORKER_NICE)
 
 
 class _Heartbeat(threading.Thread):

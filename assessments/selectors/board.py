@@ -127,9 +127,9 @@ def board_summary(
     spread of individual ratings (after the reveal), last time's consensus and target; with
     the reassessment date and whether the workshop is still a draft.
 
-    Eight queries at most, whatever the size of the room: barriers, stages, participants,
-    ratings, consensus, target, actions (of ``workshop_outcome``), and last time's consensus,
-    target and workshop on a reassessment."""
+    Seven queries whatever the size of the room (barriers, stages, participants, ratings,
+    and ``workshop_outcome``'s consensus, target and actions); ten on a reassessment (last
+    time's consensus, target and workshop)."""
     _ensure_reader(actor, workshop)
     barriers = _barriers_with_stages(workshop)
     spreads = selectors.ratings_revealed(workshop, barriers, with_challenges=False)

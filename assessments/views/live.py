@@ -29,6 +29,7 @@ from django.views.decorators.http import condition, require_GET
 from assessments import charts
 from assessments.kept import kept_for_revision
 from assessments.models import Step, Workshop
+from assessments.pages import outcome_regions
 from assessments.selectors import workshops as selectors
 from assessments.selectors.outcome import workshop_outcome
 from assessments.views.fetch import actor_in, workshop_get
@@ -36,8 +37,10 @@ from breakthrough.middleware import answers_json
 from model_content.models import Stage
 from organisations.access import NO_STORE, OrganisationRequest, organisation_view
 
-# The regions a page may ask the state endpoint for.
-REGIONS = ("stepper", "progress", "grid", "charts")
+# The regions a page may ask the state endpoint for. "outcome" stands for step 3's parts
+# of every barrier's card (assessments/pages.py, OUTCOME_PARTS), answered by their own
+# names, "outcome/<barrier>/<part>".
+REGIONS = ("stepper", "progress", "grid", "charts", "outcome")
 
 
 # ---------------------------------------------------------------- the 304 path
@@ -62,7 +65,9 @@ _authorised: dict[tuple[str, str, str], _Authorised] = {}
 
 
 def _etag(revision: int, user_id: int, regions: str) -> str:
-    return f'W/"{revision}-{user_id}-{regions}"'
+    # No comma inside: Django's If-None-Match parsing splits the header at commas, and an
+    # ETag holding "grid,charts" never matched in a process that had not seen the person.
+    return f'W/"{revision}-{user_id}-{regions.replace(",", "+")}"'
 
 
 def _unchanged(request: HttpRequest, org: str, code) -> HttpResponse | None:
@@ -250,9 +255,9 @@ def _workshop_state(request: OrganisationRequest, code) -> HttpResponse:
     if any(r not in REGIONS for r in asked):
         return HttpResponseBadRequest(f"Unknown region. Known: {', '.join(REGIONS)}.")
     workshop = request.workshop
-    regions = {}
+    regions, says = {}, {}
+    role = actor_in(request, workshop) if {"stepper", "progress", "outcome"} & set(asked) else None
     if "stepper" in asked or "progress" in asked:
-        role = actor_in(request, workshop)
         step = selectors.step_context(workshop=workshop, role=role)
         for name in ("stepper", "progress"):
             if name in asked:
@@ -260,6 +265,9 @@ def _workshop_state(request: OrganisationRequest, code) -> HttpResponse:
     if "grid" in asked or "charts" in asked:
         cached = wallchart_regions(request, workshop)
         regions.update({name: cached[name] for name in ("grid", "charts") if name in asked})
+    if "outcome" in asked:
+        parts, says = outcome_regions(request, workshop, role)
+        regions.update(parts)
     return JsonResponse(
         {
             "revision": workshop.revision,
@@ -267,6 +275,8 @@ def _workshop_state(request: OrganisationRequest, code) -> HttpResponse:
             "step_label": Step(workshop.step).label,
             "step_url": _workshop_url(request, workshop),
             "regions": regions,
+            # What each changed region says to a screen reader (live.js announces it once).
+            "says": says,
         },
         headers={"Cache-Control": NO_STORE},
     )

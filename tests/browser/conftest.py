@@ -76,6 +76,29 @@ def page_for(browser, live_server):
         context.close()
 
 
+@pytest.fixture
+def at_targets(northshire, alice, team):
+    """A workshop at step 4, every rating revealed and every consensus agreed."""
+    from assessments.models import Consensus, Step
+    from assessments.selectors.workshops import workshop_actor_for
+    from assessments.services import setup
+    from tests.builders import workshop_rated
+
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    for barrier in workshop.barriers.all():
+        Consensus.objects.create(
+            workshop=workshop,
+            barrier=barrier,
+            stage="starting",
+            rationale="Most of the evidence points here.",
+            recorded_by=alice,
+        )
+    setup.step_move(
+        workshop=workshop, to=Step.TARGET, actor=workshop_actor_for(workshop=workshop, user=alice)
+    )
+    return workshop
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

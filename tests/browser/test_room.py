@@ -10,13 +10,13 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from assessments.models import Action, ActionReview, Consensus, Step, Target
+from assessments.models import Action, ActionReview, Step, Target
 from assessments.selectors.workshops import workshop_actor_for
 from assessments.services import reassess, setup
 from organisations.access import actor_for
 from tests.browser.conftest import screenshot
 from tests.browser.test_accessibility import serious_violations
-from tests.builders import series_of_two, workshop_completed, workshop_rated
+from tests.builders import series_of_two, workshop_completed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,23 +40,6 @@ class Clicks:
     def click(self, target):
         self.count += 1
         target.click()
-
-
-@pytest.fixture
-def at_targets(northshire, alice, team):
-    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
-    for barrier in workshop.barriers.all():
-        Consensus.objects.create(
-            workshop=workshop,
-            barrier=barrier,
-            stage="starting",
-            rationale="Most of the evidence points here.",
-            recorded_by=alice,
-        )
-    setup.step_move(
-        workshop=workshop, to=Step.TARGET, actor=workshop_actor_for(workshop=workshop, user=alice)
-    )
-    return workshop
 
 
 def due(workshop, days):
