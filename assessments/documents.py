@@ -81,7 +81,7 @@ def document_draw(workshop: Workshop, kind: str, *, as_at: datetime.date) -> Dra
     """Draw the document ``kind`` of ``workshop`` as at ``as_at``: only a task worker calls
     it (``assessments/pdf/tasks.py``), never a request."""
     if kind in (PdfKind.WALLCHART, PdfKind.REPORT):
-        drawn = pdf_render.pdf_render(workshop, kind)
+        drawn = pdf_render.pdf_render(workshop, kind, as_at=as_at)
         return Drawn(drawn.data, drawn.charts_complete)
     if kind == PdfKind.REPORT_DOCX:
         return Drawn(*word.report_docx(workshop, as_at=as_at))

@@ -8,6 +8,8 @@ ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || need+=(libpango-1.0-0)
 ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || need+=(libpangoft2-1.0-0)
 ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so' || need+=(libharfbuzz-subset0)
 fc-list 2>/dev/null | grep -qi 'DejaVuSans' || need+=(fonts-dejavu-core)
+# The A3 wall chart's narrow face: the most words per line at a size (wallchart.css).
+fc-list 2>/dev/null | grep -qi 'NimbusSansNarrow' || need+=(fonts-urw-base35)
 if [ "${1:-run}" = "test" ]; then
   # Browser tests and chart export drive Debian's Chromium; Playwright's driver needs libatomic.
   command -v chromium >/dev/null 2>&1 || need+=(chromium)

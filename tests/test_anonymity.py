@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from assessments.models import Rating
-from assessments.pdf.render import document_context
+from assessments.pdf.context import report_context, wallchart_context
 from assessments.views import live
 from model_content.models import Stage
 from tests.builders import workshop_rated
@@ -69,11 +69,16 @@ def test_step_3_lists_the_evidence_by_label(client_for, alice, anonymous):
 
 
 def test_the_pdfs_list_the_ratings_and_evidence_by_label(anonymous):
-    context = document_context(anonymous, with_charts=False)
-    leadership = next(s for s in context["sections"] if s["barrier"].slug == "leadership")
-    row = next(r for r in leadership["stage_rows"] if r["value"] == Stage.DEVELOPING)
-    assert [r.short_label for r in row["ratings"]] == LETTERS
-    assert [r.long_label for r in leadership["relied_on"]] == [f"Participant {x}" for x in LETTERS]
+    chart = wallchart_context(anonymous)
+    leadership = next(r for r in chart["rows"] if r["barrier"].slug == "leadership")
+    cell = next(c for c in leadership["cells"] if c["stage"] == Stage.DEVELOPING)
+    assert [r.short_label for r in cell["ratings"]] == LETTERS
+    assert chart["people"] == []  # the key names nobody
+    context = report_context(anonymous)
+    section = next(s for s in context["sections"] if s["barrier"].slug == "leadership")
+    assert [r.long_label for r in section["evidence"].relied_on] == [
+        f"Participant {x}" for x in LETTERS
+    ]
     html = render_to_string("reports/report.html", {**context, "stylesheet": ""})
     appendix = html[html.index('id="appendix"') :]
     appendix = appendix[appendix.index("<h3>Leadership</h3>") :]

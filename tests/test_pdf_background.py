@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from assessments.models import PdfRender, PdfRenderStatus
 from assessments.pdf import cache as pdf_cache
+from assessments.pdf import context as pdf_context
 from assessments.pdf import queue
 from assessments.pdf import render as pdf_render
 from assessments.pdf import tasks as pdf_tasks
@@ -223,7 +224,9 @@ def test_a_read_only_cache_folder_is_logged_and_the_drawn_pdf_is_served_all_the_
     settings.PDF_CACHE_DIR = blocked
     drawn = []
     real = pdf_render.pdf_render
-    monkeypatch.setattr(pdf_render, "pdf_render", lambda w, k: drawn.append(k) or real(w, k))
+    monkeypatch.setattr(
+        pdf_render, "pdf_render", lambda w, k, **kw: drawn.append(k) or real(w, k, **kw)
+    )
     client = client_for(vic)
 
     with caplog.at_level(logging.WARNING, logger="assessments.pdf.cache"):
@@ -316,7 +319,9 @@ def test_a_render_queued_twice_is_drawn_once(workshop, monkeypatch):
     pdf_tasks.pdf_prepare.enqueue(render.pk)  # a second task for the same row
     drawn = []
     real = pdf_render.pdf_render
-    monkeypatch.setattr(pdf_render, "pdf_render", lambda w, k: drawn.append(k) or real(w, k))
+    monkeypatch.setattr(
+        pdf_render, "pdf_render", lambda w, k, **kw: drawn.append(k) or real(w, k, **kw)
+    )
 
     results = worker_run()
 
@@ -348,7 +353,7 @@ def test_a_report_drawn_without_its_chart_is_served_then_drawn_again_later(
 ):
     from assessments.pdf import charts as pdf_charts
 
-    monkeypatch.setattr(pdf_render, "figure_svg", lambda *a, **k: None)
+    monkeypatch.setattr(pdf_context, "figure_svg", lambda *a, **k: None)
     client = client_for(vic)
     served = pdf_get(client, url(workshop, "report_pdf")).content
     render = PdfRender.objects.get()
@@ -359,7 +364,7 @@ def test_a_report_drawn_without_its_chart_is_served_then_drawn_again_later(
     assert again.run_after > timezone.now() + datetime.timedelta(minutes=4)
     assert worker_run() == []
 
-    monkeypatch.setattr(pdf_render, "figure_svg", pdf_charts.figure_svg)
+    monkeypatch.setattr(pdf_context, "figure_svg", pdf_charts.figure_svg)
     DBTaskResult.objects.update(run_after=timezone.now())
     [result] = worker_run()
 

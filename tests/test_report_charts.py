@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from assessments import charts
 from assessments.pdf import charts as pdf_charts
+from assessments.pdf import context as pdf_context
 from assessments.pdf import render as pdf_render
 from assessments.selectors import outcome as outcome_selectors
 from tests.builders import series_of_two
@@ -75,7 +76,7 @@ def test_a_failed_export_still_gives_the_report_with_its_tables_and_a_note(
     text = _text(drawn.data)
     assert "Developing" in text or "Consolidating" in text or "Starting" in text
     assert "Leadership" in text
-    assert "could not be drawn this time; the table above carries the same figures" in text
+    assert "could not be drawn this time; the board summary carries the same figures" in text
     assert not drawn.charts_complete
     assert any("table instead" in r.getMessage() for r in caplog.records)
 
@@ -108,13 +109,13 @@ def test_an_export_that_hangs_is_abandoned_in_time_and_the_report_comes_with_its
         finally:
             waited.append(time.monotonic() - started)
 
-    monkeypatch.setattr(pdf_render, "figure_svg", timed)
+    monkeypatch.setattr(pdf_context, "figure_svg", timed)
     drawn = pdf_render.pdf_render(series, "report")
 
     # One second, then the browser killed (a busy machine: some margin).
     assert len(waited) == 1 and waited[0] < 4, f"the report waited {waited} s for the export"
     text = _text(drawn.data)
-    assert "Leadership" in text and "Consensus and target for each barrier" in text
+    assert "Leadership" in text and "Where the team put each barrier" in text
     assert "could not be drawn this time" in text
     assert not drawn.charts_complete
     # The hung browser is killed and its folder removed; the next export starts afresh.

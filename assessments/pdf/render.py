@@ -11,7 +11,7 @@ the reveal no PDF carries an individual rating or evidence.
 
 from __future__ import annotations
 
-import base64
+import datetime
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlparse
@@ -21,12 +21,9 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from assessments import charts
 from assessments.models import Workshop
-from assessments.pdf.charts import figure_svg
-from assessments.selectors import outcome as outcome_selectors
-from assessments.selectors import workshops as selectors
-from model_content.models import Stage
+from assessments.pdf import context as pdf_context
+from assessments.pdf import tagging
 
 KINDS = ("wallchart", "report")
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "reports"
@@ -53,90 +50,83 @@ class RenderedPdf(NamedTuple):
     charts_complete: bool
 
 
-def pdf_render(workshop: Workshop, kind: str) -> RenderedPdf:
-    """Draw the PDF ``kind`` of ``workshop``: seconds of CPU, so only a task worker calls it
-    (``assessments/pdf/tasks.py``), never a request."""
+# The wall chart's type, in quarter points: the largest size that keeps the whole chart on
+# one A3 page (README, "The PDFs"). The Audit Commission's original, six barriers and
+# 23,600 characters of model text, fits at 6.5 pt in Nimbus Sans Narrow (fonts-urw-base35):
+# 8 pt would need about 1.5 sheets, so the aim of 8 pt holds only for fewer barriers, or
+# the sheet printed on A2 (141 %: 9.2 pt). An adapted model with more words gets smaller
+# type, down to WALLCHART_TYPE_MIN, rather than a second page.
+WALLCHART_TYPE_MAX = 12.0
+WALLCHART_TYPE_MIN = 5.0
+WALLCHART_TYPE_STEP = 0.25
+# Calibrated on the original (6.5 pt at 23,600 characters): the first size tried, so that
+# most charts are laid out twice (this size, and one step up that does not fit).
+WALLCHART_TYPE_GUESS = 6.5 * 23_600**0.5
+
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+
+
+def pdf_render(workshop: Workshop, kind: str, *, as_at: datetime.date | None = None) -> RenderedPdf:
+    """Draw the PDF ``kind`` of ``workshop`` as at the day ``as_at`` (today): seconds of CPU,
+    so only a task worker calls it (``assessments/pdf/tasks.py``), never a request."""
     if kind not in KINDS:
         raise ValueError(kind)
-    context = document_context(workshop, with_charts=kind == "report")
+    if kind == "wallchart":
+        context = pdf_context.wallchart_context(workshop, as_at=as_at)
+        document = _wallchart_fitted(context)
+    else:
+        context = pdf_context.report_context(workshop, as_at=as_at)
+        document = _layout("report", context)
+    return RenderedPdf(
+        data=tagging.pdf_write(document, **PDF_OPTIONS),
+        charts_complete=not context.get("charts_missing"),
+    )
+
+
+def _layout(kind: str, context: dict):
+    """The laid-out pages of ``kind``: only local files and inline data, never the network."""
     context["stylesheet"] = (TEMPLATES / f"{kind}.css").read_text(encoding="utf-8")
     html = render_to_string(f"reports/{kind}.html", context)
-    # Only local files and inline data: a PDF must never reach the network.
-    data = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=LocalFetcher()).write_pdf(
-        pdf_variant="pdf/ua-1", uncompressed_pdf=False
+    return HTML(string=html, base_url=str(TEMPLATES), url_fetcher=LocalFetcher()).render(
+        **PDF_OPTIONS
     )
-    return RenderedPdf(data=data, charts_complete=not context["charts_missing"])
 
 
-def document_context(workshop: Workshop, *, with_charts: bool) -> dict:
-    barriers = selectors.workshop_barriers(workshop)
-    participants = selectors.participants_of(workshop)
-    spreads = selectors.ratings_revealed(workshop, barriers)
-    outcomes = outcome_selectors.workshop_outcome(workshop, barriers)
-    progress = {p.barrier.pk: p for p in selectors.workshop_progress(workshop, barriers)}
-    sections = []
-    for barrier, outcome in zip(barriers, outcomes, strict=True):
-        spread = spreads.get(barrier.pk) if spreads is not None else None
-        cells = {cell.stage: cell for cell in barrier.stages.all()}
-        sections.append(
-            {
-                "barrier": barrier,
-                "outcome": outcome,
-                "spread": spread,
-                "progress": progress[barrier.pk],
-                "stage_rows": [
-                    {
-                        "value": value,
-                        "label": label,
-                        "cell": cells.get(value),
-                        "count": spread.counts.get(value, 0) if spread else None,
-                        "ratings": spread.ratings_at(value) if spread else [],
-                        "is_consensus": bool(
-                            outcome.consensus and outcome.consensus.stage == value
-                        ),
-                        "is_target": bool(outcome.target and outcome.target.stage == value),
-                    }
-                    for value, label in Stage.choices
-                ],
-                # The evidence the team relied on: what was given for the agreed stage
-                # (all of it until there is a consensus); the appendix has everything.
-                "relied_on": [
-                    r
-                    for r in (spread.ratings if spread else [])
-                    if not outcome.consensus or r.stage == outcome.consensus.stage
-                ],
-                "challenges": [
-                    (r, c)
-                    for r in (spread.ratings if spread else [])
-                    for c in r.rating.challenge_list
-                ],
-            }
-        )
-    figures = {}
-    charts_missing = False
-    if with_charts and any(o.consensus or o.target for o in outcomes):
-        figures["consensus_target"] = _svg_data_uri(
-            charts.figure_consensus_target(charts.outcome_rows(outcomes)), width=900
-        )
-        charts_missing = figures["consensus_target"] is None
-    return {
-        "workshop": workshop,
-        "organisation": workshop.organisation,
-        "version_label": workshop.model_version.label,
-        "facilitators": [workshop.lead_facilitator, *workshop.co_facilitators.all()],
-        "participants": participants,
-        "revealed": spreads is not None,
-        "sections": sections,
-        "stages": Stage.choices,
-        "previous": workshop.previous,
-        "previous_actions": outcome_selectors.previous_actions(workshop),
-        "figures": figures,
-        "charts_missing": charts_missing,
-    }
+def _wallchart_fitted(context: dict):
+    """The wall chart at the largest type that keeps it on one page (a layout takes about
+    0.3 s: from a first guess, up while it fits, down until it does)."""
+
+    def laid_out(size: float):
+        context["type_size"] = f"{size:g}"
+        return _layout("wallchart", context)
+
+    size = _wallchart_first_size(context)
+    document = laid_out(size)
+    if len(document.pages) == 1:
+        while size + WALLCHART_TYPE_STEP <= WALLCHART_TYPE_MAX:
+            larger = laid_out(size + WALLCHART_TYPE_STEP)
+            if len(larger.pages) > 1:
+                break
+            size, document = size + WALLCHART_TYPE_STEP, larger
+    else:
+        while len(document.pages) > 1 and size - WALLCHART_TYPE_STEP >= WALLCHART_TYPE_MIN:
+            size -= WALLCHART_TYPE_STEP
+            document = laid_out(size)
+    context["type_size"] = f"{size:g}"
+    return document
 
 
-def _svg_data_uri(fig, *, width: int) -> str | None:
-    svg = figure_svg(fig, width=width)
-    if svg is None:
-        return None
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+def _wallchart_first_size(context: dict) -> float:
+    """A first size from the amount of model text (type area goes with the square of the
+    size), in steps of WALLCHART_TYPE_STEP within the bounds."""
+    characters = 0
+    for row in context["rows"]:
+        barrier = row["barrier"]
+        characters += len(barrier.name) + len(barrier.symptom) + len(barrier.breakthrough_title)
+        characters += sum(len(p.text) + 1 for p in barrier.points.all())
+        for cell in barrier.stages.all():
+            characters += len(cell.headline) + len(cell.note)
+            characters += sum(len(d.text) + 1 for d in cell.descriptors.all())
+    size = WALLCHART_TYPE_GUESS / max(characters, 1) ** 0.5
+    size = WALLCHART_TYPE_STEP * int(size / WALLCHART_TYPE_STEP)
+    return min(max(size, WALLCHART_TYPE_MIN), WALLCHART_TYPE_MAX)
