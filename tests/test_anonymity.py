@@ -84,3 +84,42 @@ def test_the_pdfs_list_the_ratings_and_evidence_by_label(anonymous):
     appendix = appendix[appendix.index("<h3>Leadership</h3>") :]
     appendix = appendix[appendix.index("<h4>Developing") : appendix.index("<h4>Consolidating")]
     assert re.findall(r'<span class="by">([A-Z]+):</span>', appendix) == LETTERS
+
+
+def test_a_persons_answer_to_a_challenge_on_their_own_evidence_is_signed_with_their_label(
+    client_for, alice, anonymous
+):
+    """A name under "Participant B"'s evidence would say who B is: on step 3, in the
+    report's threads and in the Word report's challenges the answer reads as the label,
+    while a challenge by someone else is still signed by name (para 70c: challenge openly)."""
+    from assessments.models import Challenge, Participant
+    from assessments.selectors import board
+    from assessments.selectors.workshops import workshop_actor_for
+    from organisations.models import person_name
+
+    rating = Rating.objects.filter(
+        participant__workshop=anonymous, barrier__slug="leadership"
+    ).first()
+    author = rating.participant.user
+    challenger = Participant.objects.filter(workshop=anonymous).exclude(pk=rating.participant_id)
+    challenger = challenger.first().user
+    Challenge.objects.create(rating=rating, author=challenger, text="Where did you see that?")
+    Challenge.objects.create(rating=rating, author=author, text="In the June board papers.")
+    actor = workshop_actor_for(workshop=anonymous, user=alice)
+    leadership = board.barrier_evidence(workshop=anonymous, actor=actor)[0]
+    label = next(v.long_label for v in leadership.relied_on if v.rating.pk == rating.pk)
+
+    page = client_for(alice).get(_url("workshop_detail", anonymous)).content.decode()
+    signed = {text: who for who, text in re.findall(r"</strong> from ([^:<]+): ([^<]+)</p>", page)}
+    assert signed["In the June board papers."] == label
+    assert signed["Where did you see that?"] == person_name(challenger)
+
+    context = report_context(anonymous)
+    section = next(s for s in context["sections"] if s["barrier"].slug == "leadership")
+    comments = [c for t in section["threads"] for c in t["comments"]]
+    assert {c["text"]: c["who"] for c in comments}["In the June board papers."] == label
+
+    word = board.barrier_evidence(workshop=anonymous, actor=board.document_reader(anonymous))
+    by = {c.text: c.by for c in word[0].challenges}
+    assert by["In the June board papers."] == label
+    assert person_name(author) not in by.values()

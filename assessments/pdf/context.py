@@ -20,7 +20,6 @@ from assessments.selectors import outcome as outcome_selectors
 from assessments.selectors import workshops as selectors
 from assessments.selectors.outcome import BarrierOutcome
 from model_content.models import Stage
-from organisations.models import person_name
 
 
 def _common(workshop: Workshop, *, as_at: datetime.date | None) -> dict:
@@ -109,18 +108,17 @@ def wallchart_context(workshop: Workshop, *, as_at: datetime.date | None = None)
     }
 
 
-def _threads(views, users: dict[int, int]) -> list[dict]:
+def _threads(views) -> list[dict]:
     """Each challenged piece of evidence with its thread: who challenged what, and the answer,
     which is a comment by the evidence's own author. The answer is signed with the
     evidence's label, never a name: in an anonymous workshop a name under "Participant B"
     would say who B is."""
     threads = []
     for view in views:
-        author = users.get(view.rating.participant_id)
         comments = [
             {
-                "answer": c.author_id == author,
-                "who": view.long_label if c.author_id == author else person_name(c.author),
+                "answer": c.is_answer,
+                "who": c.signature,
                 "text": c.text,
             }
             for c in view.rating.challenge_list
@@ -143,7 +141,6 @@ def report_context(workshop: Workshop, *, as_at: datetime.date | None = None) ->
     plan = board.action_plan(workshop=workshop, actor=reader, as_at=common["as_at"])
     evidence = board.barrier_evidence(workshop=workshop, actor=reader)
     participants = selectors.participants_of(workshop)
-    users = {p.pk: p.user_id for p in participants}
     sections = []
     for row, e in zip(summary.barriers, evidence, strict=True):
         # Every rating, each stage's in the order of the labels: the agreed stage's are all
@@ -154,7 +151,7 @@ def report_context(workshop: Workshop, *, as_at: datetime.date | None = None) ->
                 "barrier": e.barrier,
                 "summary": row,
                 "evidence": e,
-                "threads": _threads(sorted(views, key=lambda v: Stage.position(v.stage)), users),
+                "threads": _threads(sorted(views, key=lambda v: Stage.position(v.stage))),
                 "stage_rows": [
                     {"label": label, "ratings": [v for v in views if v.stage == value]}
                     for value, label in Stage.choices

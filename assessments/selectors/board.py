@@ -316,7 +316,7 @@ def rating_rows(*, workshop: Workshop, actor: Actor) -> list[RatingRow] | None:
 @dataclass(frozen=True)
 class ChallengeView:
     on: str  # whose evidence: the label of its author (a letter in an anonymous workshop)
-    by: str  # who challenged it: a participant or a facilitator, by name, as step 4 shows
+    by: str  # who challenged it, by name; the evidence's own author by its label
     text: str
 
 
@@ -362,7 +362,7 @@ def barrier_evidence(*, workshop: Workshop, actor: Actor) -> list[BarrierEvidenc
                 relied_on=tuple(v for v in views if agreed is None or v.stage == agreed),
                 other_views=tuple(v for v in views if agreed is not None and v.stage != agreed),
                 challenges=tuple(
-                    ChallengeView(on=v.long_label, by=person_name(c.author), text=c.text)
+                    ChallengeView(on=v.long_label, by=c.signature, text=c.text)
                     for v in views
                     for c in v.rating.challenge_list
                 ),

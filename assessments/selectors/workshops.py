@@ -27,7 +27,7 @@ from assessments.models import (
 )
 from model_content.models import Barrier, BarrierStage, Stage
 from model_content.selectors import barriers_with_content
-from organisations.models import Membership, Role
+from organisations.models import Membership, Role, person_name
 from organisations.rules import Actor
 
 # ---------------------------------------------------------------- who is asking
@@ -321,9 +321,16 @@ def ratings_revealed(
             )
         )
     by_barrier: dict[int, list[RatingView]] = defaultdict(list)
+    users = {p.pk: p.user_id for p in participants}
     for r in ratings:
         short, long = labels.get(r.participant_id, ("?", "Former participant"))
         by_barrier[r.barrier_id].append(RatingView(rating=r, short_label=short, long_label=long))
+        for c in getattr(r, "challenge_list", ()):
+            # A comment by the evidence's own author (their answer) is signed with the
+            # evidence's label, never a name: in an anonymous workshop a name under
+            # "Participant B" would say who B is. Other challengers are named.
+            c.is_answer = c.author_id == users.get(r.participant_id)
+            c.signature = long if c.is_answer else person_name(c.author)
     # Listed by label, everywhere (grid, step 3, the state endpoint, the PDFs): in participant
     # order, which follows the names, an anonymous workshop's markers would line up with the
     # team list and give the labels away.
