@@ -51,6 +51,12 @@ ACTIONS = {
     "organisation_exported": "Organisation exported",
     "organisation_imported": "Organisation imported",
     "audit_exported": "Audit log exported",
+    "unit_created": "Unit added",
+    "unit_changed": "Unit renamed or moved",
+    "unit_deleted": "Unit deleted",
+    "unit_member": "Unit's people changed",
+    "comparison_joined": "Comparison with other bodies joined",
+    "comparison_left": "Comparison with other bodies left",
 }
 
 
