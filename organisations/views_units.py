@@ -30,7 +30,18 @@ from organisations.units import Tree, units_tree
 NAME_MAX = Unit._meta.get_field("name").max_length
 
 
-class UnitNameForm(forms.Form):
+class _OnePageForm(forms.Form):
+    """Several of these share a page: each names its fields' ids after itself."""
+
+    id_prefix = "unit"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class UnitNameForm(_OnePageForm):
+    id_prefix = "rename"
     name = forms.CharField(
         label="Name",
         max_length=NAME_MAX,
@@ -39,6 +50,7 @@ class UnitNameForm(forms.Form):
 
 
 class UnitAddForm(UnitNameForm):
+    id_prefix = "add"
     parent = forms.TypedChoiceField(label="Under", coerce=str)
 
     def __init__(self, *args, tree: Tree, **kwargs):
@@ -46,7 +58,8 @@ class UnitAddForm(UnitNameForm):
         self.fields["parent"].choices = _outline_choices(tree)
 
 
-class UnitMoveForm(forms.Form):
+class UnitMoveForm(_OnePageForm):
+    id_prefix = "move"
     parent = forms.TypedChoiceField(label="Move under", coerce=str)
 
     def __init__(self, *args, tree: Tree, unit: Unit, **kwargs):
@@ -57,7 +70,8 @@ class UnitMoveForm(forms.Form):
         self.fields["parent"].initial = str(tree.by_id[unit.parent_id].code)
 
 
-class UnitMemberForm(forms.Form):
+class UnitMemberForm(_OnePageForm):
+    id_prefix = "member"
     person = forms.TypedChoiceField(label="Person", coerce=str)
     role = forms.ChoiceField(label="Role in this unit", choices=Role.choices, initial=Role.MEMBER)
 
@@ -66,10 +80,6 @@ class UnitMemberForm(forms.Form):
         self.fields["person"].choices = [("", "Choose someone")] + [
             (m.user.email, f"{person_name(m.user)} ({m.user.email})") for m in people
         ]
-
-
-class UnitRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
 
 
 def _outline_choices(tree: Tree, leave_out=frozenset()) -> list[tuple[str, str]]:

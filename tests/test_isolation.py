@@ -321,11 +321,18 @@ def test_the_organisations_viewers_and_facilitators_follow_a_units_outcomes_not_
     outcomes, in the tracker."""
     client.force_login(request.getfixturevalue(who))
     for name in workshop_names():
-        if "action" in pattern_kwargs(name):
+        if "action" in pattern_kwargs(name) or name == "rollup_workshop":
             continue
         values = {k: childrens_objects[k] for k in pattern_kwargs(name) - {"org"}}
         url = reverse(name, kwargs={"org": "northshire", **values})
         assert client.get(url).status_code == 404, name
+    # Its outcomes, on the roll-up's page for them.
+    outcomes = reverse(
+        "rollup_workshop", kwargs={"org": "northshire", "code": childrens_objects["code"]}
+    )
+    page = client.get(outcomes)
+    assert page.status_code == 200
+    assert childrens_objects["evidence"] not in page.content.decode()
     tracker = client.get(reverse("action_tracker", kwargs={"org": "northshire"}))
     page = tracker.content.decode()
     assert "action 1" in page
