@@ -376,3 +376,24 @@ class UnitMembership(models.Model):
                 "Everyone in the organisation is in its top unit, with their role in the "
                 "organisation: change that role on the members page."
             )
+
+
+# ---------------------------------------------------------------- comparison between bodies
+
+
+class ComparisonShare(models.Model):
+    """An organisation's choice to share its latest consensus per barrier, without its name,
+    with the other bodies on this installation that share theirs (a regional consortium of
+    councils, a group of trusts). The row is the choice: opting out deletes it, and the
+    figures it gave go with it at once (they are counted afresh on every page)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="comparison_share"
+    )
+    since = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.organisation} shares since {self.since:%Y-%m-%d}"

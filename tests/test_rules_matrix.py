@@ -117,6 +117,7 @@ MATRIX: dict[str, set[str]] = {
     "model_content.version_copy": ORG_FACILITATORS,
     "model_content.version_update": ORG_FACILITATORS,
     "model_content.version_publish": ORG_FACILITATORS,
+    "organisations.comparison_share_set": ORG_FACILITATORS,
 }
 
 # What ``ensure`` says when it refuses: a refusal for any other reason (a step, a state)
@@ -638,6 +639,25 @@ def _(w, who):
     )
 
 
+# ---------------------------------------------------------------- comparison with other bodies
+
+
+def _share(w, share: bool) -> Attempt:
+    from organisations.comparison import comparison_share_set
+    from organisations.models import ComparisonShare
+
+    return Attempt(
+        act=lambda a: comparison_share_set(organisation=w.organisation, share=share, actor=a),
+        done=lambda: ComparisonShare.objects.filter(organisation=w.organisation).exists() == share,
+        scope="organisation",
+    )
+
+
+@case("organisations.comparison_share_set")
+def _(w, who):
+    return _share(w, True)
+
+
 # ---------------------------------------------------------------- the walk
 
 
@@ -782,6 +802,7 @@ UNIT_MATRIX: dict[str, set[str]] = {
     "consensus.challenge_add[the unit's workshop]": {U_LEAD, U_PARTICIPANT},
     "reassess.reassessment_start[the unit's workshop]": UNIT_FACILITATORS,
     "tracker.action_status_set[the unit's action]": UNIT_FACILITATORS | {O_FACILITATOR},
+    "organisations.comparison_share_set[stop sharing]": TREE_KEEPERS,
 }
 # Who sees the unit's workshop in full (its ratings and evidence after the reveal): its
 # people, and whoever took part. Who follows its outcomes (consensus, target, actions):
@@ -1050,6 +1071,14 @@ def _(w, who):
         done=lambda: Action.objects.get(pk=action.pk).status == ActionStatus.IN_PROGRESS,
         scope="organisation",
     )
+
+
+@unit_case("organisations.comparison_share_set[stop sharing]")
+def _(w, who):
+    from organisations.models import ComparisonShare
+
+    ComparisonShare.objects.create(organisation=w.organisation)
+    return _share(w, False)
 
 
 UNIT_CELLS = [

@@ -22,6 +22,7 @@ def pages(example):  # noqa: F811
         ),
         "units": reverse("units", kwargs={"org": "northshire"}),
         "unit": reverse("unit_detail", kwargs={"org": "northshire", "unit": adults.code}),
+        "comparison": reverse("comparison", kwargs={"org": "northshire"}),
     }
 
 
@@ -74,3 +75,39 @@ def test_at_320_pixels_wide_the_units_pages_and_the_roll_up_do_not_scroll_sidewa
     page.goto(live_server.url + pages(example)["rollup"])
     screenshot(page, "rollup-phone")
     assert too_wide == {}
+
+
+def test_the_comparison_shown_and_withheld_has_no_serious_violation(
+    live_server,
+    page_for,
+    alice,
+    example,  # noqa: F811
+):
+    from assessments.models import Consensus
+    from organisations.access import actor_for
+    from organisations.comparison import comparison_share_set
+    from tests.test_comparison import body
+
+    northshire = example["top"].organisation
+    comparison_share_set(
+        organisation=northshire, share=True, actor=actor_for(organisation=northshire, user=alice)
+    )
+    others = [
+        body(f"{name} Council", stage)
+        for name, stage in [
+            ("Eastshire", "starting"),
+            ("Westshire", "starting"),
+            ("Upshire", "consolidating"),
+            ("Downshire", "developing"),
+        ]
+    ]
+    # One body has not agreed Learning: that figure comes from four, and is withheld.
+    workshop = others[0].workshops.get()
+    type(workshop).objects.filter(pk=workshop.pk).update(closed_at=None)
+    Consensus.objects.filter(workshop=workshop, barrier__slug="learning").delete()
+    type(workshop).objects.filter(pk=workshop.pk).update(closed_at=workshop.closed_at)
+    page = page_for(alice, bypass_csp=True, width=1440)
+    page.goto(live_server.url + reverse("comparison", kwargs={"org": "northshire"}))
+    assert page.get_by_text("Withheld:").count() == 1
+    screenshot(page, "comparison-shared")
+    assert serious_violations(page) == []
