@@ -17,7 +17,7 @@ from django.utils import timezone
 from assessments.models import Step, Workshop
 from assessments.services import reassess, setup
 from organisations.access import actor_for
-from organisations.models import Membership, Role, Unit, UnitMembership
+from organisations.models import Membership, Organisation, Role, Unit, UnitMembership
 from organisations.units import (
     top_unit,
     unit_create,
@@ -530,3 +530,90 @@ def test_a_facilitator_of_the_organisation_sets_up_a_units_workshop_only_as_one_
 ):
     create = url("workshop_create") + f"?unit={tree['early'].code}"
     assert client_for(alice).get(create).status_code == 403
+
+
+# ---------------------------------------------------------------- export, import, demo
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_carries_the_tree_its_people_and_each_workshops_unit(
+    northshire, alice, bob, tmp_path
+):
+    import json
+
+    from django.core.management import call_command
+
+    from assessments.services.export import organisation_export
+    from model_content.loader import original_load, real_models
+
+    as_alice = actor_for(organisation=northshire, user=alice)
+    children = unit_create(
+        organisation=northshire, parent=top_unit(northshire), name="Children's", actor=as_alice
+    )
+    early = unit_create(organisation=northshire, parent=children, name="Early Help", actor=as_alice)
+    unit_member_set(
+        unit=early, membership=_membership(northshire, bob), role=Role.VIEWER, actor=as_alice
+    )
+    WorkshopFactory(organisation=northshire, unit=early, lead_facilitator=alice, title="Early")
+    exported = organisation_export(northshire)
+    path = tmp_path / "northshire.json"
+    path.write_text(json.dumps(exported), encoding="utf-8")
+    call_command("flush", interactive=False, verbosity=0)
+    original_load(real_models())
+    call_command("import_organisation", str(path), verbosity=0)
+
+    again = Organisation.objects.get(slug="northshire")
+    assert organisation_export(again)["units"] == exported["units"]
+    loaded = units_tree(again)
+    assert [(u.name, u.depth) for u in loaded] == [
+        ("Northshire Council", 0),
+        ("Children's", 1),
+        ("Early Help", 2),
+    ]
+    assert Workshop.objects.get(title="Early").unit.name == "Early Help"
+    assert UnitMembership.objects.get().role == Role.VIEWER
+
+
+def test_a_file_from_before_units_puts_every_workshop_in_the_top_unit(northshire, alice):
+    import uuid
+
+    from assessments.services.export import organisation_export
+    from assessments.services.transfer import organisation_import
+
+    WorkshopFactory(organisation=northshire, lead_facilitator=alice)
+    data = organisation_export(northshire)
+    data["organisation"].update(slug="elsewhere", code=str(uuid.uuid4()))
+    del data["units"], data["unit_memberships"]
+    for w in data["workshops"]:
+        del w["unit"]
+        w["code"] = str(uuid.uuid4())
+    for i in data["invitations"]:
+        i["code"] = str(uuid.uuid4())
+    data["memberships"] = []
+    imported = organisation_import(data)
+    assert {w.unit_id for w in imported.workshops.all()} == {top_unit(imported).pk}
+
+
+def test_the_demo_council_has_three_directorates_and_a_team_each_with_closed_workshops(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    demo = Organisation.objects.get(slug="demo-borough")
+    loaded = units_tree(demo)
+    assert [(u.name, u.depth) for u in loaded] == [
+        ("Demo Borough Council", 0),
+        ("Adults and Health", 1),
+        ("Children's Services", 1),
+        ("Place", 1),
+        ("Highways", 2),
+    ]
+    for unit in loaded.below(loaded.top):
+        assert unit.workshops.filter(closed_at__isnull=False).exists(), unit.name
+    assert (
+        loaded.by_id[next(u.pk for u in loaded if u.name == "Children's Services")]
+        .workshops.filter(closed_at__isnull=False)
+        .count()
+        == 2
+    )
+    call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert demo.units.count() == 5  # safe to run again
