@@ -617,3 +617,21 @@ def test_the_demo_council_has_three_directorates_and_a_team_each_with_closed_wor
     )
     call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert demo.units.count() == 5  # safe to run again
+
+
+def test_a_facilitator_of_units_only_is_sent_from_new_workshop_to_choose_the_unit(
+    client_for, tree, northshire, bob, as_alice
+):
+    unit_member_set(
+        unit=tree["early"],
+        membership=_membership(northshire, bob),
+        role=Role.FACILITATOR,
+        actor=as_alice,
+    )
+    client = client_for(bob)
+    home = client.get(url("organisation_home")).content.decode()
+    assert "New workshop" in home
+    response = client.get(url("workshop_create"))
+    assert response.status_code == 302 and response.url == url("units")
+    assert client.get(url("workshop_create") + f"?unit={tree['early'].code}").status_code == 200
+    assert client.get(url("workshop_create") + f"?unit={tree['adults'].code}").status_code == 403

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -26,7 +26,7 @@ from assessments.views.fetch import actor_in, back, errors_of, form_post, unit_g
 from model_content.selectors import model_version_current
 from organisations.access import OrganisationRequest, organisation_view
 from organisations.forms import refusal_onto
-from organisations.rules import ensure
+from organisations.rules import can, ensure
 from organisations.units import top_unit
 
 
@@ -42,6 +42,14 @@ def workshop_create(request: OrganisationRequest) -> HttpResponse:
     # without. The form itself is the unit's facilitators' (the service checks again).
     code = request.GET.get("unit")
     unit = unit_get(request, code) if code else top_unit(request.organisation)
+    # A facilitator of some units only: the unit's page sets its workshop up.
+    if (
+        not code
+        and not can(request.actor, "create_workshops", unit)
+        and can(request.actor, "create_workshops")
+    ):
+        messages.info(request, "Choose the unit the workshop is for: its page sets one up.")
+        return redirect("units", request.organisation.slug)
     ensure(request.actor, "create_workshops", unit)
     barriers = list(model_version_current(organisation=request.organisation).barriers.all())
     form = WorkshopForm(
