@@ -10,7 +10,15 @@ class WorkshopAdmin(admin.ModelAdmin):
 
     list_display = ("title", "organisation", "date", "step", "closed_at")
     list_filter = ("organisation",)
-    readonly_fields = ("code", "revision", "revealed_at", "assessment_closed_at", "closed_at")
+    # Its unit too: a series belongs to one unit, and the units page keeps the tree.
+    readonly_fields = (
+        "code",
+        "unit",
+        "revision",
+        "revealed_at",
+        "assessment_closed_at",
+        "closed_at",
+    )
     exclude = ("barriers",)
 
     def has_change_permission(self, request, obj=None):

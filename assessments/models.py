@@ -15,7 +15,7 @@ from django.utils.crypto import get_random_string
 
 from assessments.dates import date_in_range
 from model_content.models import Barrier, BreakthroughPoint, Descriptor, ModelVersion, Stage
-from organisations.models import Invitation, Organisation, person_name
+from organisations.models import Invitation, Organisation, Unit, person_name
 
 EVIDENCE_MAX = 2000
 RATIONALE_MAX = 1000
@@ -55,6 +55,10 @@ class Workshop(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="workshops"
     )
+    # The unit that assesses itself (para 70: "at any level of an organisation"): the
+    # organisation's top unit unless it was set up for a directorate, service or team. A
+    # reassessment stays in its series' unit (services/reassess.py).
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="workshops")
     model_version = models.ForeignKey(
         ModelVersion, on_delete=models.PROTECT, related_name="workshops"
     )

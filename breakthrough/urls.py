@@ -16,6 +16,7 @@ urlpatterns = [
     path("o/<slug:org>/", include(organisation_urlpatterns)),
     path("o/<slug:org>/versions/", include("model_content.urls_versions")),
     path("o/<slug:org>/series/", include("assessments.urls.series")),
+    path("o/<slug:org>/rollup/", include("assessments.urls.rollup")),
     path("o/<slug:org>/w/", include("assessments.urls.workshops")),
     path("o/<slug:org>/w/<uuid:code>/", include("assessments.urls.live")),
     path("o/<slug:org>/w/<uuid:code>/pdf/", include("assessments.urls.reports")),

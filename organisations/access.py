@@ -8,7 +8,7 @@ member may then do is for ``organisations.rules`` to say, inside the services.
 Objects are then fetched through ``request.organisation``, never by a bare primary key.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, Organisation, UnitMembership
 from organisations.rules import Actor, organisation_actor
 
 # Every page of an organisation holds how its leadership team judges itself (ratings and
@@ -49,7 +49,9 @@ def organisation_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             raise Http404("No such organisation")
         request.organisation = membership.organisation
         request.membership = membership
-        request.actor = organisation_actor(user=request.user, membership=membership)
+        request.actor = organisation_actor(
+            user=request.user, membership=membership, unit_roles=UnitRoles(membership)
+        )
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = NO_STORE
         return response
@@ -83,8 +85,39 @@ def memberships_of(user) -> list[Membership]:
     return mine
 
 
+class UnitRoles(Mapping):
+    """A person's roles in the units below the top (unit id → role), read from the database
+    the first time a rule asks: most pages never do, and pay no query for them."""
+
+    def __init__(self, membership: Membership | None) -> None:
+        self._membership = membership
+        self._roles: dict[int, str] | None = None
+
+    def _loaded(self) -> dict[int, str]:
+        if self._roles is None:
+            self._roles = (
+                {}
+                if self._membership is None
+                else dict(
+                    UnitMembership.objects.filter(membership=self._membership).values_list(
+                        "unit_id", "role"
+                    )
+                )
+            )
+        return self._roles
+
+    def __getitem__(self, unit_id: int) -> str:
+        return self._loaded()[unit_id]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+
 def actor_for(*, organisation, user) -> Actor:
     """``user`` as the rules see them in ``organisation``, read now (for commands, the demo
     and tests; a request has ``request.actor``)."""
     membership = Membership.objects.filter(organisation=organisation, user=user).first()
-    return organisation_actor(user=user, membership=membership)
+    return organisation_actor(user=user, membership=membership, unit_roles=UnitRoles(membership))

@@ -6,5 +6,6 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisations and people"
 
     def ready(self) -> None:
-        # The sign-in counters and the audit log listen to Django's signals.
-        from organisations import audit, throttle  # noqa: F401
+        # The sign-in counters and the audit log listen to Django's signals; a new
+        # organisation gets its top unit from one.
+        from organisations import audit, throttle, units  # noqa: F401

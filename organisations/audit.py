@@ -57,6 +57,12 @@ ACTIONS = {
     "workshop_anonymised": "Workshop anonymised (retention)",
     "workshop_deleted": "Workshop deleted (retention)",
     "privacy_notice_changed": "Privacy notice changed",
+    "unit_created": "Unit added",
+    "unit_changed": "Unit renamed or moved",
+    "unit_deleted": "Unit deleted",
+    "unit_member": "Unit's people changed",
+    "comparison_joined": "Comparison with other bodies joined",
+    "comparison_left": "Comparison with other bodies left",
 }
 
 

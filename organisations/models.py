@@ -4,6 +4,7 @@ The foundation every other app stands on: ``model_content`` (an organisation's o
 of the model) and ``assessments`` (its workshops) point here, and nothing here points back.
 """
 
+import functools
 import uuid
 
 from django.conf import settings
@@ -390,3 +391,124 @@ class StandIn(models.Model):
 
 def person_name(user) -> str:
     return user.get_full_name() or user.email
+
+
+# ---------------------------------------------------------------- units
+#
+# "You can use it at any level of an organisation" (para 70): directorates, services and
+# teams each assess themselves. The organisation itself is the top unit (every organisation
+# has exactly one, made with it); every other unit has a parent in the same organisation, as
+# deep as the organisation wants. Its services (organisations/units.py) keep the tree a tree.
+
+
+class Unit(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
+    # RESTRICT, not PROTECT: a unit with sub-units is not deleted on its own, but deleting a
+    # whole organisation takes its tree with it.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="children"
+    )
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(parent__isnull=True),
+                name="one_top_unit_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")), name="unit_not_its_own_parent"
+            ),
+            models.UniqueConstraint(
+                models.functions.Lower("name"), "parent", name="unit_name_once_among_siblings"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_top(self) -> bool:
+        return self.parent_id is None
+
+    @functools.cached_property
+    def ancestor_ids(self) -> tuple[int, ...]:
+        """The units above this one, the top unit first. Set for the whole tree at once by
+        ``organisations.units.units_tree``; read up the parents otherwise (a query a level)."""
+        ids: list[int] = []
+        parent_id = self.parent_id
+        while parent_id is not None:
+            ids.append(parent_id)
+            parent_id = Unit.objects.filter(pk=parent_id).values_list("parent_id", flat=True)[0]
+        return tuple(reversed(ids))
+
+    @property
+    def depth(self) -> int:
+        """0 for the organisation itself, 1 for a directorate under it, and so on."""
+        return len(self.ancestor_ids)
+
+    def clean(self) -> None:
+        self.name = " ".join((self.name or "").split())
+        if not self.name:
+            raise ValidationError({"name": "Give the unit a name."})
+        if self.parent_id is not None and self.parent.organisation_id != self.organisation_id:
+            raise ValidationError({"parent": "Choose a unit of the same organisation."})
+
+
+class UnitMembership(models.Model):
+    """A person's role in a unit below the top one (in the top unit, their role is their
+    role in the organisation). Hangs off their membership of the organisation, so that it
+    goes when they leave it; a person may belong to several units."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.RESTRICT, related_name="memberships")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="unit_memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "membership"], name="one_unit_membership_each"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="unit_membership_role_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user} in {self.unit} ({self.role})"
+
+    def clean(self) -> None:
+        if self.unit.organisation_id != self.membership.organisation_id:
+            raise ValidationError("A unit's people are people of its organisation.")
+        if self.unit.is_top:
+            raise ValidationError(
+                "Everyone in the organisation is in its top unit, with their role in the "
+                "organisation: change that role on the members page."
+            )
+
+
+# ---------------------------------------------------------------- comparison between bodies
+
+
+class ComparisonShare(models.Model):
+    """An organisation's choice to share its latest consensus per barrier, without its name,
+    with the other bodies on this installation that share theirs (a regional consortium of
+    councils, a group of trusts). The row is the choice: opting out deletes it, and the
+    figures it gave go with it at once (they are counted afresh on every page)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="comparison_share"
+    )
+    since = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.organisation} shares since {self.since:%Y-%m-%d}"

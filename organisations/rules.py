@@ -14,18 +14,27 @@ imports nothing from the apps above it.
 
 When in a workshop something may be done (which step, before or after the reveal) is the
 workshop's own business, checked by its services; this module says *who*.
+
+Units (para 70: "you can use it at any level of an organisation"): the organisation is its
+own top unit, where everyone's role is their role in the organisation; below it, a person has
+a role only in the units they were put in. A workshop belongs to a unit, and ``role`` in its
+actor is the person's role *there*, so the workshop rules above read the same at every
+level. Who sees what (``sees_unit``, ``oversees``, ``sees_workshop``) is at the end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-from organisations.models import Role, SignInMethod
+from organisations.models import Organisation, Role, SignInMethod, Unit
+
+# ``Actor(organisation_role=...)`` left out: the same as ``role`` (an organisation's actor).
+_SAME: Any = object()
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,20 @@ class Actor:
     # another facilitator of it: it decides whether they may take the lead over).
     lead_is_facilitator: bool = True
     participant: Any = field(default=None, compare=False)
+    # The role in the organisation itself (its top unit). ``role`` above is the role in the
+    # object's unit when that is another: in a directorate's workshop, the role there.
+    organisation_role: Any = _SAME
+    # The person's roles in the units below the top, by unit id (organisations.access reads
+    # them the first time a rule asks, so a page that never asks pays nothing).
+    unit_roles: Mapping[int, str] = field(default_factory=dict, compare=False)
+    # For a workshop: its unit, and whether the person is named in it (a participant, its
+    # lead or a co-facilitator), which lets them see it whatever their unit.
+    unit: Any = field(default=None, compare=False)
+    took_part: bool = False
+
+    def __post_init__(self) -> None:
+        if self.organisation_role is _SAME:
+            object.__setattr__(self, "organisation_role", self.role)
 
     @property
     def is_member(self) -> bool:
@@ -83,7 +106,8 @@ class Rule:
 
 
 def _org_facilitator(actor: Actor, obj=None) -> bool:
-    return actor.role == Role.FACILITATOR
+    """A facilitator of the organisation itself (whatever their part in a unit's workshop)."""
+    return actor.organisation_role == Role.FACILITATOR
 
 
 def _writer(actor: Actor, obj=None) -> bool:
@@ -124,11 +148,31 @@ def _in_the_room(actor: Actor, workshop) -> bool:
 
 
 def _answers_for(actor: Actor, action) -> bool:
-    """The person responsible for an action, or a facilitator, says where it stands; viewers
-    follow actions up but change nothing, even one they are named on."""
-    if actor.role == Role.FACILITATOR:
+    """The person responsible for an action, or a facilitator of its unit or of a unit above
+    it (who follow its outcomes up), says where it stands; viewers follow actions up but
+    change nothing, even one they are named on."""
+    unit = action.workshop.unit
+    path = (*unit.ancestor_ids, unit.pk)
+    if Role.FACILITATOR in (_role_at(actor, i, top_id=path[0]) for i in path):
         return True
     return actor.role == Role.MEMBER and action.responsible_id == actor.user.pk
+
+
+def _facilitates_unit(actor: Actor, unit=None) -> bool:
+    """A facilitator of the unit sets its workshops up and starts their reassessments (of
+    the organisation itself: a facilitator of the organisation). Asked of no unit (does the
+    page offer "New workshop"?): a facilitator of any."""
+    if unit is None:
+        return _org_facilitator(actor) or Role.FACILITATOR in actor.unit_roles.values()
+    return unit_role(actor, unit) == Role.FACILITATOR
+
+
+def _oversees_any(actor: Actor, obj=None) -> bool:
+    """The roll-up is for the viewers and facilitators of a unit (the chief executive: of
+    the organisation), over the units below theirs."""
+    return actor.organisation_role in OVERSEEING or bool(
+        set(actor.unit_roles.values()) & set(OVERSEEING)
+    )
 
 
 _CLOSED = "This workshop is closed: it is a read-only record now."
@@ -141,7 +185,21 @@ RULES: dict[str, Rule] = {
     "change_model_versions": Rule(
         _org_facilitator, "Only a facilitator can change the organisation's versions of the model."
     ),
-    "create_workshops": Rule(_org_facilitator, "Only a facilitator can set up a workshop."),
+    "create_workshops": Rule(
+        _facilitates_unit, "Only a facilitator of the unit can set up its workshops."
+    ),
+    # Units: the tree and who is in each unit, for the organisation's facilitators.
+    "manage_units": Rule(
+        _org_facilitator, "Only a facilitator of the organisation can change its units."
+    ),
+    "read_rollup": Rule(
+        _oversees_any, "The roll-up is for the viewers and facilitators of a unit."
+    ),
+    # Sharing the latest consensus with other bodies, anonymously (and stopping).
+    "share_for_comparison": Rule(
+        _org_facilitator,
+        "Only a facilitator of the organisation can decide what it shares with other bodies.",
+    ),
     # Who did what, and from where: for the people who answer for the organisation's use of
     # Breakthrough, not for everyone who appears in it.
     "read_audit_log": Rule(_org_facilitator, "Only a facilitator can read the audit log."),
@@ -158,7 +216,9 @@ RULES: dict[str, Rule] = {
     "change_retention": Rule(
         _org_facilitator, "Only a facilitator can change how long closed workshops are kept."
     ),
-    "start_reassessment": Rule(_org_facilitator, "Only a facilitator can start a reassessment."),
+    "start_reassessment": Rule(
+        _facilitates_unit, "Only a facilitator of the unit can start a reassessment."
+    ),
     "change_sign_in": Rule(
         _org_facilitator, "Only a facilitator can change how the organisation's people sign in."
     ),
@@ -183,6 +243,7 @@ RULES: dict[str, Rule] = {
 
 # Refusals that say more than the rule's own sentence, in the order they are worth saying.
 _VIEWER = "Viewers can read and print, but not change anything."
+_NOT_IN_UNIT = "Only the people of this workshop's unit can do that."
 
 
 def can(actor: Actor, permission: str, obj=None) -> bool:
@@ -193,8 +254,10 @@ def ensure(actor: Actor, permission: str, obj=None) -> None:
     """Raise ``PermissionDenied`` with a sentence a person can act on, unless allowed."""
     if can(actor, permission, obj):
         return
-    if not actor.is_member:
+    if actor.organisation_role is None:
         raise PermissionDenied("You are no longer a member of this organisation.")
+    if not actor.is_member:
+        raise PermissionDenied(_NOT_IN_UNIT)
     if obj is not None and getattr(obj, "closed_at", None) is not None:
         raise PermissionDenied(_CLOSED)
     if actor.role == Role.VIEWER:
@@ -202,13 +265,75 @@ def ensure(actor: Actor, permission: str, obj=None) -> None:
     raise PermissionDenied(RULES[permission].refusal)
 
 
-def organisation_actor(*, user, membership) -> Actor:
-    """The actor for organisation-wide permissions, from the request's membership."""
+def organisation_actor(*, user, membership, unit_roles: Mapping[int, str] | None = None) -> Actor:
+    """The actor for organisation-wide permissions, from the request's membership;
+    ``unit_roles``: their roles in the units below the top (none if not given)."""
     return Actor(
         user=user,
         role=membership.role if membership is not None else None,
         organisation_id=membership.organisation_id if membership is not None else None,
+        unit_roles=unit_roles if unit_roles is not None and membership is not None else {},
     )
+
+
+# ---------------------------------------------------------------- units: who sees what
+#
+# - The people of a unit, whatever their role there, see its workshops in full (after the
+#   reveal: every rating and its evidence), as an organisation's people see its own.
+# - Whoever took part in a workshop (participant, lead, co-facilitator) sees it in full.
+# - The viewers and facilitators of a unit see the *outcomes* of every unit below it: the
+#   consensus, the target and the actions of their workshops; never the individual ratings
+#   or evidence (those are the room's: para 70b-c). The organisation's viewers and
+#   facilitators (the chief executive) so see the whole roll-up.
+# - Nothing else comes down the tree: a directorate's facilitator runs a team's workshop
+#   only as one of the team's facilitators.
+
+OVERSEEING = (Role.VIEWER, Role.FACILITATOR)
+
+
+def unit_role(actor: Actor, unit) -> str | None:
+    """The person's role in ``unit``: in the organisation's top unit (or given the
+    organisation), their role in the organisation; in any other, their role as one of that
+    unit's people, if they are."""
+    if actor.organisation_role is None:
+        return None
+    if isinstance(unit, Organisation) or unit.parent_id is None:
+        return actor.organisation_role
+    return actor.unit_roles.get(unit.pk)
+
+
+def _role_at(actor: Actor, unit_id: int, *, top_id: int) -> str | None:
+    """The role in the unit of that id, ``top_id`` naming the top (the organisation)."""
+    if actor.organisation_role is None:
+        return None
+    return actor.organisation_role if unit_id == top_id else actor.unit_roles.get(unit_id)
+
+
+def sees_unit(actor: Actor, unit: Unit) -> bool:
+    """One of the unit's people (every member of the organisation is in its top unit)."""
+    return unit_role(actor, unit) is not None
+
+
+def oversees(actor: Actor, unit: Unit) -> bool:
+    """A viewer or facilitator of a unit above ``unit``: its outcomes are theirs to follow."""
+    above = unit.ancestor_ids
+    if not above or actor.organisation_role is None:
+        return False
+    top_id = above[0]
+    return any(_role_at(actor, i, top_id=top_id) in OVERSEEING for i in above)
+
+
+def sees_outcomes(actor: Actor, unit: Unit) -> bool:
+    """The consensus, target and actions of the unit's workshops."""
+    return sees_unit(actor, unit) or oversees(actor, unit)
+
+
+def sees_workshop(actor: Actor, workshop) -> bool:
+    """The workshop in full: the people of its unit, and whoever took part in it (``actor``
+    is the workshop's, from ``assessments.selectors.workshop_actor``)."""
+    if actor.organisation_role is None:
+        return False
+    return sees_unit(actor, workshop.unit) or actor.took_part
 
 
 # ---------------------------------------------------------------- signing in
@@ -263,3 +388,9 @@ def sso_roles(*, admissions, email_domain: str, groups) -> dict[int, str]:
 
 def outranks(role: str, other: str) -> bool:
     return _RANK[role] > _RANK[other]
+
+
+def follows_workshop(actor: Actor, workshop) -> bool:
+    """The workshop's outcomes (consensus, target, actions): whoever sees it in full, and
+    the viewers and facilitators of a unit above its own."""
+    return sees_workshop(actor, workshop) or oversees(actor, workshop.unit)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from organisations import oidc, views
+from organisations import oidc, views, views_units
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -50,4 +50,17 @@ organisation_urlpatterns = [
     path("sign-in/admit/remove/", views.sso_admission_remove, name="sso_admission_remove"),
     path("privacy/", views.privacy_notice, name="privacy_notice"),
     path("privacy/edit/", views.privacy_notice_edit, name="privacy_notice_edit"),
+    # The organisation's units (organisations/views_units.py).
+    path("units/", views_units.units, name="units"),
+    path("units/add/", views_units.unit_add, name="unit_add"),
+    path("units/<uuid:unit>/", views_units.unit_detail, name="unit_detail"),
+    path("units/<uuid:unit>/rename/", views_units.unit_rename, name="unit_rename"),
+    path("units/<uuid:unit>/move/", views_units.unit_move, name="unit_move"),
+    path("units/<uuid:unit>/delete/", views_units.unit_delete, name="unit_delete"),
+    path("units/<uuid:unit>/people/", views_units.unit_member_set, name="unit_member_set"),
+    path(
+        "units/<uuid:unit>/people/remove/",
+        views_units.unit_member_remove,
+        name="unit_member_remove",
+    ),
 ]

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from assessments.models import Participant, Workshop
 from model_content.selectors import model_version_original
 from organisations.models import Membership, Organisation, Role
+from organisations.units import top_unit
 
 PASSWORD = "correct horse battery staple"
 
@@ -49,6 +50,8 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
+    # The organisation's own top unit unless a test names a unit.
+    unit = factory.LazyAttribute(lambda w: top_unit(w.organisation))
     model_version = factory.LazyFunction(model_version_original)
     title = factory.Sequence(lambda n: f"Management team workshop {n}")
     date = factory.LazyFunction(lambda: datetime.date.today())

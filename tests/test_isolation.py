@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from organisations.access import actor_for
 from organisations.models import Role
 from organisations.services import invitation_create
+from organisations.units import top_unit, unit_create
 from tests.builders import series_of_two
 from tests.factories import MembershipFactory, UserFactory
 
@@ -93,6 +94,9 @@ def northshire_objects(northshire, alice, team):
         organisation=northshire, email="newcomer@example.org", role=Role.MEMBER, actor=as_alice
     )
     values["invitation"] = invitation.code
+    values["unit"] = unit_create(
+        organisation=northshire, parent=top_unit(northshire), name="Adults", actor=as_alice
+    ).code
     return values
 
 
@@ -159,3 +163,178 @@ def test_a_workshops_join_code_names_nothing_to_another_organisations_people(
     client.force_login(mallory)
     response = client.get(reverse("workshop_join", kwargs={"join_code": workshop.join_code}))
     assert response.status_code == 404
+
+
+# ---------------------------------------------------------------- units
+#
+# The same walk inside one organisation: Northshire's tree is Northshire > Children's
+# Services > Early Help, and Northshire > Adult Social Care. The series of two is Children's
+# Services'. Someone of a sibling unit, of a unit below it, or of the organisation but of no
+# unit, must find none of its workshops' addresses (404), exactly as an outsider.
+
+# The kwargs that name a workshop or something in one.
+WORKSHOP_KWARGS = {"code", "workshop", "rating", "action"}
+
+
+@pytest.fixture
+def northshire_units(northshire, alice):
+    as_alice = actor_for(organisation=northshire, user=alice)
+    top = top_unit(northshire)
+    children = unit_create(
+        organisation=northshire, parent=top, name="Children's Services", actor=as_alice
+    )
+    return {
+        "children": children,
+        "early": unit_create(
+            organisation=northshire, parent=children, name="Early Help", actor=as_alice
+        ),
+        "adults": unit_create(
+            organisation=northshire, parent=top, name="Adult Social Care", actor=as_alice
+        ),
+    }
+
+
+@pytest.fixture
+def childrens_objects(northshire, northshire_units, alice, team):
+    """Northshire's objects as in ``northshire_objects``, the workshops Children's Services'."""
+    from assessments.models import Workshop
+    from organisations.models import Membership, UnitMembership
+
+    children = northshire_units["children"]
+    for person in (alice, *team):
+        UnitMembership.objects.create(
+            unit=children,
+            membership=Membership.objects.get(organisation=northshire, user=person),
+            role=Role.FACILITATOR if person == alice else Role.MEMBER,
+        )
+    earlier, current = series_of_two(organisation=northshire, facilitator=alice, members=team)
+    Workshop.objects.filter(pk__in=[earlier.pk, current.pk]).update(unit=children)
+    rating = current.participants.first().ratings.first()
+    return {
+        "code": current.code,
+        "workshop": current.code,
+        "rating": rating.code,
+        "action": earlier.actions.first().code,
+        "barrier": rating.barrier.slug,
+        "stage": "developing",
+        "participant": current.participants.first().pk,
+        "evidence": rating.evidence,
+        "title": current.title,
+    }
+
+
+def workshop_names() -> list[str]:
+    return [n for n in scoped_names() if pattern_kwargs(n) & WORKSHOP_KWARGS]
+
+
+@pytest.mark.parametrize(
+    "unit,role",
+    [
+        ("adults", Role.MEMBER),
+        ("adults", Role.VIEWER),
+        ("adults", Role.FACILITATOR),
+        ("early", Role.VIEWER),
+        ("early", Role.FACILITATOR),
+        (None, Role.MEMBER),
+    ],
+    ids=[
+        "sibling-member",
+        "sibling-viewer",
+        "sibling-facilitator",
+        "below-viewer",
+        "below-facilitator",
+        "organisation-member-of-no-unit",
+    ],
+)
+def test_every_workshop_url_of_a_unit_answers_404_to_the_people_of_other_units(
+    client, northshire, northshire_units, childrens_objects, unit, role
+):
+    from organisations.models import UnitMembership
+
+    person = UserFactory(email="elsewhere@example.org")
+    membership = MembershipFactory(user=person, organisation=northshire, role=Role.MEMBER)
+    if unit is not None:
+        UnitMembership.objects.create(unit=northshire_units[unit], membership=membership, role=role)
+    client.force_login(person)
+
+    names = workshop_names()
+    assert {"workshop_detail", "wallchart", "workshop_state", "report_pdf", "action_status"} <= set(
+        names
+    )
+    for name in names:
+        values = {k: childrens_objects[k] for k in pattern_kwargs(name) - {"org"}}
+        # GET finds nothing; POST neither (an address that answers GET only says so
+        # first, which says nothing about the workshop).
+        for method, allowed in (("get", {404}), ("post", {404, 405})):
+            url = reverse(name, kwargs={"org": "northshire", **values})
+            response = getattr(client, method)(url)
+            assert response.status_code in allowed, (
+                f"{method.upper()} {url} ({name}) answered {response.status_code} "
+                f"to a {role} of {unit or 'no unit'}"
+            )
+    join = client.get(reverse("workshop_join", kwargs={"join_code": _join_code(childrens_objects)}))
+    assert join.status_code == 404
+    # And the pages that list across the organisation name none of it.
+    for name in ("organisation_home", "action_tracker", "series", "units"):
+        page = client.get(reverse(name, kwargs={"org": "northshire"})).content.decode()
+        assert childrens_objects["title"] not in page, name
+        assert childrens_objects["evidence"] not in page, name
+        assert "Children&#x27;s Services action" not in page, name
+
+
+def _join_code(objects) -> str:
+    from assessments.models import Workshop
+
+    return Workshop.objects.get(code=objects["code"]).join_code
+
+
+def test_the_people_of_the_unit_and_whoever_took_part_see_its_workshops(
+    client, northshire, northshire_units, childrens_objects, bob
+):
+    from assessments.models import Workshop
+    from organisations.models import UnitMembership
+
+    detail = reverse(
+        "workshop_detail", kwargs={"org": "northshire", "code": childrens_objects["code"]}
+    )
+    client.force_login(bob)  # a member of Children's Services, taking part
+    assert client.get(detail).status_code == 200
+    # Taken out of the unit, Bob still sees the workshop he took part in.
+    UnitMembership.objects.filter(membership__user=bob).delete()
+    assert client.get(detail).status_code == 200
+    # Someone put in the unit since sees it too, though not in it.
+    newcomer = UserFactory(email="newcomer@example.org")
+    membership = MembershipFactory(user=newcomer, organisation=northshire, role=Role.MEMBER)
+    UnitMembership.objects.create(
+        unit=northshire_units["children"], membership=membership, role=Role.VIEWER
+    )
+    client.force_login(newcomer)
+    assert client.get(detail).status_code == 200
+    assert Workshop.objects.get(code=childrens_objects["code"]).unit == northshire_units["children"]
+
+
+@pytest.mark.parametrize("who", ["vic", "fay"])
+def test_the_organisations_viewers_and_facilitators_follow_a_units_outcomes_not_its_ratings(
+    client, northshire, childrens_objects, request, who
+):
+    """The chief executive (Vic) and another facilitator of the organisation (Fay): the
+    workshop's own pages (its ratings, its evidence) are the unit's, a 404; its actions are
+    outcomes, in the tracker."""
+    client.force_login(request.getfixturevalue(who))
+    for name in workshop_names():
+        if "action" in pattern_kwargs(name) or name == "rollup_workshop":
+            continue
+        values = {k: childrens_objects[k] for k in pattern_kwargs(name) - {"org"}}
+        url = reverse(name, kwargs={"org": "northshire", **values})
+        assert client.get(url).status_code == 404, name
+    # Its outcomes, on the roll-up's page for them.
+    outcomes = reverse(
+        "rollup_workshop", kwargs={"org": "northshire", "code": childrens_objects["code"]}
+    )
+    page = client.get(outcomes)
+    assert page.status_code == 200
+    assert childrens_objects["evidence"] not in page.content.decode()
+    tracker = client.get(reverse("action_tracker", kwargs={"org": "northshire"}))
+    page = tracker.content.decode()
+    assert "action 1" in page
+    assert childrens_objects["evidence"] not in page

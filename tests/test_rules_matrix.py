@@ -139,6 +139,7 @@ MATRIX: dict[str, set[str]] = {
     "personal_data.person_erase": ORG_FACILITATORS,
     "organisations.privacy_notice_set": ORG_FACILITATORS,
     "organisations.retention_set": ORG_FACILITATORS,
+    "organisations.comparison_share_set": ORG_FACILITATORS,
 }
 
 # What ``ensure`` says when it refuses: a refusal for any other reason (a step, a state)
@@ -743,6 +744,25 @@ def _(w, who):
     )
 
 
+# ---------------------------------------------------------------- comparison with other bodies
+
+
+def _share(w, share: bool) -> Attempt:
+    from organisations.comparison import comparison_share_set
+    from organisations.models import ComparisonShare
+
+    return Attempt(
+        act=lambda a: comparison_share_set(organisation=w.organisation, share=share, actor=a),
+        done=lambda: ComparisonShare.objects.filter(organisation=w.organisation).exists() == share,
+        scope="organisation",
+    )
+
+
+@case("organisations.comparison_share_set")
+def _(w, who):
+    return _share(w, True)
+
+
 # ---------------------------------------------------------------- the walk
 
 
@@ -834,3 +854,393 @@ def test_the_actor_of_a_demoted_facilitator_has_no_part_in_running_the_workshop(
         with pytest.raises(PermissionDenied):
             setup.step_move(workshop=workshop, to=Step.ASSESS, actor=actor)
     assert world.reread().step == Step.EXPLAIN
+
+
+# ---------------------------------------------------------------- units
+#
+# The same walk one level down. Northshire's tree: Northshire > Children's Services > Early
+# Help, and Northshire > Adult Social Care. The workshop is Children's Services', led by Uma,
+# a facilitator of Children's Services who is a plain member of the organisation: in a
+# unit's workshop it is the role in the unit that counts, and nothing comes down the tree.
+
+U_LEAD = "unit-lead"  # Uma: facilitator of Children's Services, leading its workshop
+U_FACILITATOR = "unit-facilitator"  # Ulf: facilitator of Children's Services, not named in it
+U_PARTICIPANT = "unit-participant"  # Una: member of Children's Services, taking part
+U_MEMBER = "unit-member"  # Ugo: member of Children's Services, not taking part
+U_VIEWER = "unit-viewer"  # Uve: viewer of Children's Services (its director)
+O_FACILITATOR = "organisation-facilitator"  # Alice: facilitator of Northshire, of no unit
+O_VIEWER = "organisation-viewer"  # Vic: the chief executive, of no unit
+O_MEMBER = "organisation-member"  # Dan: member of Northshire, of no unit
+SIBLING = "sibling-unit-facilitator"  # Sid: facilitator of Adult Social Care
+BELOW = "unit-below-facilitator"  # Bea: facilitator of Early Help
+FORMER = "former-unit-participant"  # Fred: took part, then was taken out of the unit
+UNIT_KINDS = [
+    U_LEAD,
+    U_FACILITATOR,
+    U_PARTICIPANT,
+    U_MEMBER,
+    U_VIEWER,
+    O_FACILITATOR,
+    O_VIEWER,
+    O_MEMBER,
+    SIBLING,
+    BELOW,
+    FORMER,
+]
+
+# The unit's facilitators set up its workshops and start their reassessments; its
+# workshop is run by the facilitators named in it; its participants rate. The
+# organisation's facilitators change the tree and who is in it, and, with the unit's
+# facilitators, follow its actions up (an action is an outcome, which they follow).
+UNIT_FACILITATORS = {U_LEAD, U_FACILITATOR}
+TREE_KEEPERS = {O_FACILITATOR}
+UNIT_MATRIX: dict[str, set[str]] = {
+    "units.unit_create": TREE_KEEPERS,
+    "units.unit_rename": TREE_KEEPERS,
+    "units.unit_move": TREE_KEEPERS,
+    "units.unit_delete": TREE_KEEPERS,
+    "units.unit_member_set": TREE_KEEPERS,
+    "units.unit_member_remove": TREE_KEEPERS,
+    "setup.workshop_create[in the unit]": UNIT_FACILITATORS,
+    "setup.step_move[the unit's workshop]": {U_LEAD},
+    "assess.rating_submit[the unit's workshop]": {U_PARTICIPANT},
+    "consensus.challenge_add[the unit's workshop]": {U_LEAD, U_PARTICIPANT},
+    "reassess.reassessment_start[the unit's workshop]": UNIT_FACILITATORS,
+    "tracker.action_status_set[the unit's action]": UNIT_FACILITATORS | {O_FACILITATOR},
+    "organisations.comparison_share_set[stop sharing]": TREE_KEEPERS,
+}
+# Who sees the unit's workshop in full (its ratings and evidence after the reveal): its
+# people, and whoever took part. Who follows its outcomes (consensus, target, actions):
+# those, and the viewers and facilitators of a unit above it.
+SEES_IN_FULL = {U_LEAD, U_FACILITATOR, U_PARTICIPANT, U_MEMBER, U_VIEWER, FORMER}
+FOLLOWS_OUTCOMES = SEES_IN_FULL | {O_FACILITATOR, O_VIEWER}
+
+UNIT_REFUSALS = REFUSALS | {rules._NOT_IN_UNIT}
+
+
+@dataclass
+class UnitWorld:
+    organisation: object
+    units: dict[str, object]
+    workshop: Workshop
+    people: dict[str, object]
+
+    reread = World.reread
+    at = World.at
+
+
+@pytest.fixture
+def unit_world(northshire, alice, vic, dan) -> UnitWorld:
+    from organisations.models import UnitMembership
+    from organisations.units import top_unit, unit_create
+
+    as_alice = actor_for(organisation=northshire, user=alice)
+    top = top_unit(northshire)
+    children = unit_create(
+        organisation=northshire, parent=top, name="Children's Services", actor=as_alice
+    )
+    units = {
+        "children": children,
+        "early": unit_create(
+            organisation=northshire, parent=children, name="Early Help", actor=as_alice
+        ),
+        "adults": unit_create(
+            organisation=northshire, parent=top, name="Adult Social Care", actor=as_alice
+        ),
+    }
+
+    def person(first, unit=None, role=None):
+        user = _person(first, northshire, Role.MEMBER)
+        if unit is not None:
+            UnitMembership.objects.create(
+                unit=units[unit],
+                membership=Membership.objects.get(organisation=northshire, user=user),
+                role=role,
+            )
+        return user
+
+    people = {
+        U_LEAD: person("Uma", "children", Role.FACILITATOR),
+        U_FACILITATOR: person("Ulf", "children", Role.FACILITATOR),
+        U_PARTICIPANT: person("Una", "children", Role.MEMBER),
+        U_MEMBER: person("Ugo", "children", Role.MEMBER),
+        U_VIEWER: person("Uve", "children", Role.VIEWER),
+        O_FACILITATOR: alice,
+        O_VIEWER: vic,
+        O_MEMBER: dan,
+        SIBLING: person("Sid", "adults", Role.FACILITATOR),
+        BELOW: person("Bea", "early", Role.FACILITATOR),
+        FORMER: person("Fred", "children", Role.MEMBER),
+    }
+    workshop = WorkshopFactory(
+        organisation=northshire,
+        unit=children,
+        lead_facilitator=people[U_LEAD],
+        title="Children's Services DMT",
+        members=[people[U_PARTICIPANT], people[FORMER]],
+        barriers=list(model_version_original().barriers.filter(slug__in=["learning"])),
+    )
+    UnitMembership.objects.filter(membership__user=people[FORMER]).delete()
+    return UnitWorld(organisation=northshire, units=units, workshop=workshop, people=people)
+
+
+UNIT_CASES: dict[str, Callable[[UnitWorld, object], Attempt]] = {}
+
+
+def unit_case(name: str):
+    def register(arrange):
+        UNIT_CASES[name] = arrange
+        return arrange
+
+    return register
+
+
+@unit_case("units.unit_create")
+def _(w, who):
+    from organisations.units import unit_create
+
+    return Attempt(
+        act=lambda a: unit_create(
+            organisation=w.organisation, parent=w.units["children"], name="Fostering", actor=a
+        ),
+        done=lambda: w.organisation.units.filter(name="Fostering").exists(),
+        scope="organisation",
+    )
+
+
+@unit_case("units.unit_rename")
+def _(w, who):
+    from organisations.models import Unit
+    from organisations.units import unit_rename
+
+    unit = w.units["early"]
+    return Attempt(
+        act=lambda a: unit_rename(unit=unit, name="Early Help and Prevention", actor=a),
+        done=lambda: Unit.objects.get(pk=unit.pk).name == "Early Help and Prevention",
+        scope="organisation",
+    )
+
+
+@unit_case("units.unit_move")
+def _(w, who):
+    from organisations.models import Unit
+    from organisations.units import unit_move
+
+    unit, to = w.units["early"], w.units["adults"]
+    return Attempt(
+        act=lambda a: unit_move(unit=unit, parent=to, actor=a),
+        done=lambda: Unit.objects.get(pk=unit.pk).parent_id == to.pk,
+        scope="organisation",
+    )
+
+
+@unit_case("units.unit_delete")
+def _(w, who):
+    from organisations.models import Unit
+    from organisations.units import unit_delete
+
+    unit = Unit.objects.create(
+        organisation=w.organisation, parent=w.units["adults"], name="An empty team"
+    )
+    return Attempt(
+        act=lambda a: unit_delete(unit=unit, actor=a),
+        done=lambda: not Unit.objects.filter(pk=unit.pk).exists(),
+        scope="organisation",
+    )
+
+
+@unit_case("units.unit_member_set")
+def _(w, who):
+    from organisations.models import UnitMembership
+    from organisations.units import unit_member_set
+
+    dans = Membership.objects.get(organisation=w.organisation, user=w.people[O_MEMBER])
+    return Attempt(
+        act=lambda a: unit_member_set(
+            unit=w.units["children"], membership=dans, role=Role.FACILITATOR, actor=a
+        ),
+        done=lambda: UnitMembership.objects.filter(membership=dans).exists(),
+        scope="organisation",
+    )
+
+
+@unit_case("units.unit_member_remove")
+def _(w, who):
+    from organisations.models import UnitMembership
+    from organisations.units import unit_member_remove
+
+    ugos = UnitMembership.objects.get(membership__user=w.people[U_MEMBER])
+    return Attempt(
+        act=lambda a: unit_member_remove(unit_membership=ugos, actor=a),
+        done=lambda: not UnitMembership.objects.filter(pk=ugos.pk).exists(),
+        scope="organisation",
+    )
+
+
+@unit_case("setup.workshop_create[in the unit]")
+def _(w, who):
+    def act(a):
+        return setup.workshop_create(
+            organisation=w.organisation,
+            unit=w.units["children"],
+            actor=a,
+            title="A second Children's workshop",
+            date=TODAY,
+            barrier_slugs=["learning"],
+            participants=[w.people[U_PARTICIPANT]],
+            anonymous=False,
+        )
+
+    return Attempt(
+        act=act,
+        done=lambda: Workshop.objects.filter(title="A second Children's workshop").exists(),
+        scope="organisation",
+    )
+
+
+@unit_case("setup.step_move[the unit's workshop]")
+def _(w, who):
+    w.at(Step.EXPLAIN)
+    return Attempt(
+        act=lambda a: setup.step_move(workshop=w.workshop, to=Step.ASSESS, actor=a),
+        done=lambda: w.reread().step == Step.ASSESS,
+    )
+
+
+@unit_case("assess.rating_submit[the unit's workshop]")
+def _(w, who):
+    w.at(Step.ASSESS)
+    barrier = w.workshop.barriers.get()
+    return Attempt(
+        act=lambda a: assess.rating_submit(
+            workshop=w.workshop,
+            actor=a,
+            barrier=barrier,
+            stage=Stage.DEVELOPING,
+            evidence="We saw it happen.",
+        ),
+        done=lambda: Rating.objects.filter(participant__workshop=w.workshop).exists(),
+    )
+
+
+@unit_case("consensus.challenge_add[the unit's workshop]")
+def _(w, who):
+    w.at(Step.CONSENSUS)
+    rating = Rating.objects.create(
+        participant=Participant.objects.get(workshop=w.workshop, user=w.people[FORMER]),
+        barrier=w.workshop.barriers.get(),
+        stage=Stage.CONSOLIDATING,
+        evidence="Everyone learns from everyone.",
+        submitted_at=timezone.now(),
+    )
+    return Attempt(
+        act=lambda a: consensus.challenge_add(
+            workshop=w.workshop, rating=rating, text="In every team?", actor=a
+        ),
+        done=lambda: Challenge.objects.filter(rating=rating).exists(),
+    )
+
+
+def _closed(w):
+    w.at(Step.REASSESS, reassess_on=TODAY + datetime.timedelta(days=180), closed_at=timezone.now())
+
+
+@unit_case("reassess.reassessment_start[the unit's workshop]")
+def _(w, who):
+    _closed(w)
+    return Attempt(
+        act=lambda a: reassess.reassessment_start(workshop=w.workshop, actor=a),
+        done=lambda: Workshop.objects.filter(
+            previous=w.workshop, unit=w.units["children"]
+        ).exists(),
+        scope="organisation",
+    )
+
+
+@unit_case("tracker.action_status_set[the unit's action]")
+def _(w, who):
+    _closed(w)
+    action = Action.objects.create(
+        workshop=w.workshop,
+        barrier=w.workshop.barriers.get(),
+        description="Learning sets across the teams",
+        responsible_name="A practice lead outside Breakthrough",
+        accountable_name="Director of Children's Services",
+        due_on=TODAY + datetime.timedelta(days=60),
+    )
+    action = Action.objects.select_related("workshop__unit").get(pk=action.pk)
+    return Attempt(
+        act=lambda a: tracker.action_status_set(
+            action=action, status=ActionStatus.IN_PROGRESS, note="Started.", actor=a
+        ),
+        done=lambda: Action.objects.get(pk=action.pk).status == ActionStatus.IN_PROGRESS,
+        scope="organisation",
+    )
+
+
+@unit_case("organisations.comparison_share_set[stop sharing]")
+def _(w, who):
+    from organisations.models import ComparisonShare
+
+    ComparisonShare.objects.create(organisation=w.organisation)
+    return _share(w, False)
+
+
+UNIT_CELLS = [
+    pytest.param(
+        service,
+        kind,
+        id=f"{service}-{kind}-{'allowed' if kind in UNIT_MATRIX[service] else 'refused'}",
+    )
+    for service in UNIT_MATRIX
+    for kind in UNIT_KINDS
+]
+
+
+def test_every_unit_service_is_in_the_unit_matrix_and_every_case_has_a_row():
+    assert set(UNIT_CASES) == set(UNIT_MATRIX)
+    for allowed in UNIT_MATRIX.values():
+        assert allowed <= set(UNIT_KINDS)
+
+
+@pytest.mark.parametrize("service,kind", UNIT_CELLS)
+def test_the_unit_matrix(unit_world, service, kind):
+    w = unit_world
+    who = w.people[kind]
+    attempt = UNIT_CASES[service](w, who)
+    if attempt.scope == "organisation":
+        actor = actor_for(organisation=w.organisation, user=who)
+    else:
+        actor = workshop_actor_for(workshop=w.reread(), user=who)
+    assert not attempt.done(), "the set-up already holds the change"
+
+    if kind in UNIT_MATRIX[service]:
+        attempt.act(actor)
+        assert attempt.done(), f"{kind} was allowed {service} but nothing changed"
+        return
+    before = everything()
+    with pytest.raises(PermissionDenied) as refused:
+        attempt.act(actor)
+    assert str(refused.value) in UNIT_REFUSALS, f"refused for another reason: {refused.value}"
+    assert not attempt.done()
+    assert everything() == before, f"{service} by {kind} was refused but changed something"
+
+
+@pytest.mark.parametrize("kind", UNIT_KINDS)
+def test_who_sees_a_units_workshop_in_full_and_who_follows_its_outcomes(unit_world, client, kind):
+    """The rules, and the workshop's page: in full for the unit's people and whoever took
+    part; its outcomes for them and the viewers and facilitators above (the roll-up)."""
+    from organisations.units import units_tree
+
+    w = unit_world
+    who = w.people[kind]
+    workshop = w.reread()
+    workshop.unit = units_tree(w.organisation).by_id[workshop.unit_id]
+    actor = workshop_actor_for(workshop=workshop, user=who)
+    assert rules.sees_workshop(actor, workshop) == (kind in SEES_IN_FULL)
+    assert rules.follows_workshop(actor, workshop) == (kind in FOLLOWS_OUTCOMES)
+    client.force_login(who)
+    from django.urls import reverse
+
+    page = reverse("workshop_detail", kwargs={"org": "northshire", "code": workshop.code})
+    assert client.get(page).status_code == (200 if kind in SEES_IN_FULL else 404)

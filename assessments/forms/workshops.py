@@ -80,18 +80,29 @@ class WorkshopForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, organisation, barriers, **kwargs):
+    def __init__(self, *args, organisation, barriers, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["barriers"].choices = [(b.slug, b.name) for b in barriers]
-        self.fields["participants"].queryset = (
-            get_user_model()
-            # One filter() so that both conditions hold for the same membership: a member
-            # here who is a viewer elsewhere can still take part.
-            .objects.filter(
-                memberships__organisation=organisation,
-                memberships__role__in=[Role.FACILITATOR, Role.MEMBER],
+        # One filter() so that both conditions hold for the same membership: a member here
+        # who is a viewer elsewhere can still take part. In a unit below the top: its people
+        # who are not viewers there.
+        if unit is None or unit.is_top:
+            takers = {
+                "memberships__organisation": organisation,
+                "memberships__role__in": [Role.FACILITATOR, Role.MEMBER],
+            }
+        else:
+            takers = {
+                "memberships__unit_memberships__unit": unit,
+                "memberships__unit_memberships__role__in": [Role.FACILITATOR, Role.MEMBER],
+            }
+            self.fields[
+                "participants"
+            ].help_text = (
+                f"Members and facilitators of {unit.name}; add others to it on its unit page."
             )
-            .order_by("first_name", "last_name", "email")
+        self.fields["participants"].queryset = (
+            get_user_model().objects.filter(**takers).order_by("first_name", "last_name", "email")
         )
         self.fields["participants"].label_from_instance = lambda u: u.get_full_name() or u.email
 

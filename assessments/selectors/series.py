@@ -15,15 +15,19 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from assessments.models import OPEN_STATUSES, Action, ActionStatus, Consensus, Target, Workshop
+from assessments.selectors.units import Scope, workshops_seen
 from model_content.models import Barrier
 
 WORKSHOPS_PER_PAGE = 6
 
 
-def series_of(*, organisation, page=1) -> dict:
-    """Seven queries whatever the number of workshops, participants or actions."""
+def series_of(*, organisation, page=1, unit=None) -> dict:
+    """Seven queries whatever the number of workshops, participants or actions. ``unit``:
+    that unit's workshops (a unit's progress is its own; the roll-up sets units side by
+    side); the organisation's top unit if not given."""
+    in_unit = Q(unit=unit) if unit is not None else Q(unit__parent__isnull=True)
     paginator = Paginator(
-        Workshop.objects.filter(organisation=organisation)
+        Workshop.objects.filter(in_unit, organisation=organisation)
         .annotate(
             actions_done=Count("actions", filter=Q(actions__status=ActionStatus.DONE)),
             actions_open=Count("actions", filter=Q(actions__status__in=OPEN_STATUSES)),
@@ -81,9 +85,12 @@ def series_of(*, organisation, page=1) -> dict:
     # Over all the workshops, each in one query: the date of the reassessment still to be
     # started, and the actions.
     next_reassessment = Workshop.objects.filter(
-        organisation=organisation, reassess_on__isnull=False, next_workshop__isnull=True
+        in_unit, organisation=organisation, reassess_on__isnull=False, next_workshop__isnull=True
     ).aggregate(next=Min("reassess_on"))["next"]
-    actions = Action.objects.filter(workshop__organisation=organisation).aggregate(
+    actions = Action.objects.filter(
+        Q(workshop__unit=unit) if unit is not None else Q(workshop__unit__parent__isnull=True),
+        workshop__organisation=organisation,
+    ).aggregate(
         done=Count("pk", filter=Q(status=ActionStatus.DONE)),
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
     )
@@ -148,14 +155,17 @@ class Series:
         )
 
 
-def organisation_dashboard(*, organisation) -> dict:
+def organisation_dashboard(*, organisation, scope: Scope | None = None) -> dict:
     """The organisation's home: open workshops first, then each series with the latest
     consensus per barrier (never a score), the next reassessment date and its overdue
-    actions. Two queries whatever the number of workshops."""
+    actions. Two queries whatever the number of workshops. ``scope``: only the workshops
+    that person sees in full (those of their units, and those they took part in)."""
     today = timezone.localdate()
+    seen = Workshop.objects.filter(organisation=organisation)
+    if scope is not None:
+        seen = workshops_seen(scope, seen)
     workshops = list(
-        Workshop.objects.filter(organisation=organisation)
-        .select_related("lead_facilitator")
+        seen.select_related("lead_facilitator", "unit")
         .annotate(
             participant_count=Count("participants", distinct=True),
             overdue_count=Count(
@@ -177,7 +187,7 @@ def organisation_dashboard(*, organisation) -> dict:
     in_series = {w.pk: s for s in series for w in s.workshops}
     latest: dict[tuple[int, str], Consensus] = {}
     for c in (
-        Consensus.objects.filter(workshop__organisation=organisation)
+        Consensus.objects.filter(workshop__in=by_pk)
         .select_related("barrier")
         .order_by("workshop__date", "workshop__created_at")
     ):

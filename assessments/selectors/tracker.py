@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import OPEN_STATUSES, Action, ActionStatus, Workshop
+from assessments.selectors.units import Scope, workshops_followed
 from organisations.models import Membership
 
 PAGE_SIZE = 25
@@ -40,9 +41,25 @@ class TrackerQuery:
     status: str = ""
 
 
-def tracker_actions(*, organisation, query: TrackerQuery) -> QuerySet[Action]:
-    """Open actions overdue first, then by due date; done or dropped, the latest news first."""
+def _actions_followed(organisation, scope: Scope | None) -> QuerySet[Action]:
+    """The organisation's actions the person follows: those of the units whose outcomes they
+    see, those of the workshops they took part in, and those naming them, wherever."""
     actions = Action.objects.filter(workshop__organisation=organisation)
+    if scope is None or scope.only_the_top:
+        return actions
+    user = scope.actor.user
+    return actions.filter(
+        Q(workshop__in=workshops_followed(scope).values("pk"))
+        | Q(responsible=user)
+        | Q(accountable=user)
+    )
+
+
+def tracker_actions(
+    *, organisation, query: TrackerQuery, scope: Scope | None = None
+) -> QuerySet[Action]:
+    """Open actions overdue first, then by due date; done or dropped, the latest news first."""
+    actions = _actions_followed(organisation, scope)
     if query.closed:
         actions = actions.exclude(status__in=OPEN_STATUSES).order_by(
             F("status_updated_at").desc(nulls_last=True), "-due_on", "created_at", "pk"
@@ -58,7 +75,7 @@ def tracker_actions(*, organisation, query: TrackerQuery) -> QuerySet[Action]:
     elif query.status in (OPEN_FILTERS if not query.closed else CLOSED_FILTERS):
         actions = actions.filter(status=query.status)
     return actions.select_related(
-        "workshop", "barrier", "responsible", "accountable", "status_updated_by"
+        "workshop__unit", "barrier", "responsible", "accountable", "status_updated_by"
     )
 
 
@@ -71,10 +88,13 @@ def tracker_page(actions: QuerySet[Action], number) -> Page:
     return page
 
 
-def tracker_workshops(*, organisation, selected: Workshop | None = None) -> list[Workshop]:
+def tracker_workshops(
+    *, organisation, selected: Workshop | None = None, scope: Scope | None = None
+) -> list[Workshop]:
     """The most recent workshops, for the filter; the one chosen too, however old."""
+    workshops = Workshop.objects.filter(organisation=organisation)
     recent = list(
-        Workshop.objects.filter(organisation=organisation)
+        (workshops if scope is None else workshops_followed(scope, workshops))
         .only("code", "title", "date")
         .order_by("-date", "-created_at")[:WORKSHOPS_OFFERED]
     )
@@ -96,11 +116,11 @@ def tracker_people(*, organisation) -> list:
     )
 
 
-def action_counts(*, organisation) -> dict[str, int]:
+def action_counts(*, organisation, scope: Scope | None = None) -> dict[str, int]:
     """How many of the organisation's key actions stand where, in one query: a count of
     actions, not a score (para 64)."""
     by_status = {status: Count("pk", filter=Q(status=status)) for status, _ in ActionStatus.choices}
-    return Action.objects.filter(workshop__organisation=organisation).aggregate(
+    return _actions_followed(organisation, scope).aggregate(
         total=Count("pk"),
         overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=timezone.localdate())),
         **by_status,

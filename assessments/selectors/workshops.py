@@ -12,6 +12,7 @@ participants (the grid and list pages assert it).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -27,32 +28,42 @@ from assessments.models import (
 )
 from model_content.models import Barrier, BarrierStage, Stage
 from model_content.selectors import barriers_with_content
-from organisations.models import Membership, Role, person_name
+from organisations.models import Membership, Role, UnitMembership, person_name
 from organisations.rules import Actor
 
 # ---------------------------------------------------------------- who is asking
 
 
-def workshop_actor(*, workshop: Workshop, user, role: str | None) -> Actor:
+def workshop_actor(
+    *, workshop: Workshop, user, role: str | None, unit_roles: Mapping[int, str] | None = None
+) -> Actor:
     """Who ``user`` is in ``workshop``, for the rules: ``role`` is their role in its
-    organisation as the request read it (None: not a member).
+    organisation as the request read it (None: not a member), ``unit_roles`` their roles in
+    its units below the top (read here if not given).
+
+    In a workshop of the top unit the role is the organisation's; in one of a unit below it,
+    the role in that unit (organisations/rules.py, ``unit_role``): one query more, for the
+    person's unit roles, only there.
 
     One query for most of the room (the participant row); the co-facilitator link and the
-    lead's own role are looked up only for a facilitator of the organisation who does not
-    lead this workshop.
+    lead's own role are looked up only for a facilitator of the unit who does not lead this
+    workshop (and, in a unit below the top, for whoever is not one of its people: whether
+    they are named in it decides whether they see it).
     """
+    unit = workshop.unit
+    if unit_roles is None:
+        unit_roles = {} if unit.is_top else _unit_roles(workshop.organisation_id, user)
+    organisation_role = role
+    if role is not None and not unit.is_top:
+        role = unit_roles.get(unit.pk)
     may_facilitate = role == Role.FACILITATOR
-    is_lead = may_facilitate and workshop.lead_facilitator_id == user.pk
-    is_co = may_facilitate and not is_lead and workshop.co_facilitators.filter(pk=user.pk).exists()
-    lead_is_facilitator = (
-        not may_facilitate
-        or is_lead
-        or Membership.objects.filter(
-            organisation_id=workshop.organisation_id,
-            user_id=workshop.lead_facilitator_id,
-            role=Role.FACILITATOR,
-        ).exists()
+    named_lead = workshop.lead_facilitator_id == user.pk
+    is_lead = may_facilitate and named_lead
+    named_co = (may_facilitate or (role is None and not unit.is_top)) and (
+        not named_lead and workshop.co_facilitators.filter(pk=user.pk).exists()
     )
+    is_co = may_facilitate and named_co
+    lead_is_facilitator = not may_facilitate or is_lead or _facilitates_unit(workshop)
     participant = Participant.objects.filter(workshop=workshop, user=user).first()
     if participant is not None:
         participant.workshop, participant.user = workshop, user
@@ -65,7 +76,34 @@ def workshop_actor(*, workshop: Workshop, user, role: str | None) -> Actor:
         is_co_facilitator=is_co,
         lead_is_facilitator=lead_is_facilitator,
         participant=participant,
+        organisation_role=organisation_role,
+        unit_roles=unit_roles,
+        unit=unit,
+        took_part=participant is not None or named_lead or named_co,
     )
+
+
+def _unit_roles(organisation_id: int, user) -> dict[int, str]:
+    return dict(
+        UnitMembership.objects.filter(
+            membership__organisation_id=organisation_id, membership__user=user
+        ).values_list("unit_id", "role")
+    )
+
+
+def _facilitates_unit(workshop: Workshop) -> bool:
+    """Whether the workshop's lead is still a facilitator of its unit."""
+    if workshop.unit.is_top:
+        return Membership.objects.filter(
+            organisation_id=workshop.organisation_id,
+            user_id=workshop.lead_facilitator_id,
+            role=Role.FACILITATOR,
+        ).exists()
+    return UnitMembership.objects.filter(
+        unit=workshop.unit,
+        membership__user_id=workshop.lead_facilitator_id,
+        role=Role.FACILITATOR,
+    ).exists()
 
 
 def workshop_actor_for(*, workshop: Workshop, user) -> Actor:

@@ -32,7 +32,8 @@ from model_content.models import (
     Descriptor,
     ModelVersion,
 )
-from organisations.models import Organisation
+from organisations.models import Organisation, UnitMembership
+from organisations.units import units_tree
 
 FORMAT = "breakthrough-organisation/1"
 ORIGINAL = "original"
@@ -65,11 +66,12 @@ def _user_ref(user) -> str | None:
 def organisation_export(organisation: Organisation) -> dict[str, Any]:
     workshops = list(
         Workshop.objects.filter(organisation=organisation)
-        .select_related("model_version", "lead_facilitator", "previous")
+        .select_related("model_version", "lead_facilitator", "previous", "unit")
         .prefetch_related("barriers__version", "co_facilitators")
         .order_by("date", "created_at")
     )
     users: dict[str, Any] = {}
+    tree = units_tree(organisation)
 
     def person(user) -> str | None:
         if user is not None and user.email not in users:
@@ -133,6 +135,22 @@ def organisation_export(organisation: Organisation) -> dict[str, Any]:
             for a in organisation.sso_admissions.order_by("kind", "value")
         ],
         "memberships": memberships,
+        # Parents before their sub-units: the import makes them in this order.
+        "units": [
+            {
+                "code": str(u.code),
+                "name": u.name,
+                "parent": str(tree.by_id[u.parent_id].code) if u.parent_id else None,
+                "created_at": _dt(u.created_at),
+            }
+            for u in tree
+        ],
+        "unit_memberships": [
+            {"unit": str(um.unit.code), "user": person(um.membership.user), "role": um.role}
+            for um in UnitMembership.objects.filter(unit__organisation=organisation)
+            .select_related("unit", "membership__user")
+            .order_by("unit__code", "membership__user__email")
+        ],
         "invitations": invitations,
         "model_versions": versions,
         "workshops": [_workshop_export(w, person) for w in workshops],
@@ -211,6 +229,7 @@ def _workshop_export(w: Workshop, person) -> dict[str, Any]:
         "lead_facilitator": person(w.lead_facilitator),
         "co_facilitators": sorted(person(u) for u in w.co_facilitators.all()),
         "previous": str(w.previous.code) if w.previous_id else None,
+        "unit": str(w.unit.code),
         "step": w.step,
         "assessment_closed_at": _dt(w.assessment_closed_at),
         "revealed_at": _dt(w.revealed_at),

@@ -9,14 +9,13 @@ from django.utils import timezone
 
 from assessments.dates import date_in_range
 from assessments.models import Action, ActionReview, Step, Workshop
-from assessments.services.setup import workshop_create
+from assessments.services.setup import takers_part, workshop_create
 from assessments.services.workshop import (
     ensure_step,
     history_record,
     workshop_lock,
     workshop_touch,
 )
-from organisations.models import Membership, Role
 from organisations.rules import Actor, ensure
 
 
@@ -59,16 +58,15 @@ def workshop_close(*, workshop: Workshop, actor: Actor) -> None:
 @transaction.atomic
 def reassessment_start(*, workshop: Workshop, actor: Actor) -> Workshop:
     """The next workshop of the series; its first item is last time's actions."""
-    ensure(actor, "start_reassessment", workshop.organisation)
+    # A series belongs to one unit: its facilitators start the next, in the same unit.
+    ensure(actor, "start_reassessment", workshop.unit)
     workshop_lock(workshop)
     if not workshop.is_closed:
         raise ValidationError("Close this workshop before starting its reassessment.")
     if Workshop.objects.filter(previous=workshop).exists():
         raise ValidationError("The reassessment of this workshop has already been started.")
     # Last time's team, as far as they can still take part.
-    can_take_part = Membership.objects.filter(organisation_id=workshop.organisation_id).exclude(
-        role=Role.VIEWER
-    )
+    can_take_part = takers_part(workshop.unit)
     users = [
         p.user
         for p in workshop.participants.select_related("user").filter(
@@ -85,6 +83,7 @@ def reassessment_start(*, workshop: Workshop, actor: Actor) -> Workshop:
         participants=users,
         anonymous=workshop.anonymous,
         auto_reveal=workshop.auto_reveal,
+        unit=workshop.unit,
     )
     follow_up.previous = workshop
     follow_up.step = Step.REVIEW if workshop.actions.exists() else Step.EXPLAIN

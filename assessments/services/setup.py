@@ -22,6 +22,7 @@ from model_content.selectors import model_version_current
 from organisations.models import Membership, Role, person_name
 from organisations.rules import Actor, ensure
 from organisations.services import invitation_create
+from organisations.units import top_unit
 
 TIMEBOX_MAX_MINUTES = 180
 
@@ -38,10 +39,15 @@ def workshop_create(
     anonymous: bool,
     auto_reveal: bool = False,
     submission=None,
+    unit=None,
 ) -> Workshop:
-    """A new workshop; ``submission`` is the set-up form's token: the same form sent twice
-    (a double click) gives the workshop the first made, not a second."""
-    ensure(actor, "create_workshops", organisation)
+    """A new workshop of ``unit`` (the organisation's top unit if not given); ``submission``
+    is the set-up form's token: the same form sent twice (a double click) gives the workshop
+    the first made, not a second."""
+    unit = unit if unit is not None else top_unit(organisation)
+    if unit.organisation_id != organisation.pk:
+        raise ValidationError({"unit": "Choose one of the organisation's units."})
+    ensure(actor, "create_workshops", unit)
     if submission is not None:
         made = Workshop.objects.filter(organisation=organisation, submission=submission).first()
         if made is not None:
@@ -52,6 +58,7 @@ def workshop_create(
         raise ValidationError({"barriers": "Choose at least one barrier."})
     workshop = Workshop(
         organisation=organisation,
+        unit=unit,
         model_version=version,
         title=title,
         date=date,
@@ -76,12 +83,22 @@ def workshop_create(
     return workshop
 
 
-def _participants_add(workshop: Workshop, users) -> None:
-    allowed = set(
-        Membership.objects.filter(organisation_id=workshop.organisation_id)
-        .exclude(role=Role.VIEWER)
-        .values_list("user_id", flat=True)
+def takers_part(unit):
+    """The memberships of the people who may take part in a workshop of ``unit``: its people
+    who are not viewers there (of the top unit: the organisation's members and
+    facilitators)."""
+    if unit.is_top:
+        return Membership.objects.filter(organisation_id=unit.organisation_id).exclude(
+            role=Role.VIEWER
+        )
+    return Membership.objects.filter(
+        unit_memberships__unit=unit,
+        unit_memberships__role__in=[Role.FACILITATOR, Role.MEMBER],
     )
+
+
+def _participants_add(workshop: Workshop, users) -> None:
+    allowed = set(takers_part(workshop.unit).values_list("user_id", flat=True))
     for user in users:
         if user.pk not in allowed:
             raise ValidationError({"participants": f"{user} cannot take part in this workshop."})

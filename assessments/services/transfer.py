@@ -4,6 +4,7 @@ Refuses to overwrite anything; identifiers as ``export`` describes them."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -42,7 +43,10 @@ from organisations.models import (
     RetentionAction,
     SsoAdmission,
     StandIn,
+    Unit,
+    UnitMembership,
 )
+from organisations.units import top_unit
 
 
 class TransferError(ValueError):
@@ -119,6 +123,8 @@ def organisation_import(data: dict[str, Any]) -> Organisation:
         )
         _set_auto(membership, created_at=m["created_at"])
 
+    units = _units_import(data, organisation, who)
+
     versions: dict[str, ModelVersion] = {ORIGINAL: model_version_original()}
     for v in data["model_versions"]:
         versions[v["code"]] = _version_import(v, organisation, versions)
@@ -129,7 +135,7 @@ def organisation_import(data: dict[str, Any]) -> Organisation:
     workshops: dict[str, Workshop] = {}
     for w in data["workshops"]:
         workshops[w["code"]] = _workshop_import(
-            w, organisation, versions, workshops, who, barrier_of
+            w, organisation, versions, workshops, who, barrier_of, units
         )
 
     for i in data["invitations"]:
@@ -194,11 +200,45 @@ def _version_import(v, organisation, versions) -> ModelVersion:
     return version
 
 
-def _workshop_import(w, organisation, versions, workshops, who, barrier_of) -> Workshop:
+def _units_import(data, organisation, who) -> dict[str | None, Unit]:
+    """The tree as the file has it (parents first), under the top unit the organisation got
+    on being made. A file written before units has none: everything is in the top unit."""
+    top = top_unit(organisation)
+    units: dict[str | None, Unit] = {None: top}
+    taken = set(
+        Unit.objects.filter(code__in=[u["code"] for u in data.get("units", [])]).values_list(
+            "code", flat=True
+        )
+    )
+    for u in data.get("units", []):
+        # A unit keeps its code (its address) unless this database has it already (the
+        # organisation imported again beside itself): then it gets a new one.
+        code = u["code"] if uuid.UUID(u["code"]) not in taken else uuid.uuid4()
+        if u["parent"] is None:
+            unit = top
+            Unit.objects.filter(pk=top.pk).update(code=code)
+        elif u["parent"] not in units:
+            raise TransferError(f"Unit {u['name']!r} comes before its parent in the file.")
+        else:
+            unit = Unit.objects.create(
+                code=code, organisation=organisation, parent=units[u["parent"]], name=u["name"]
+            )
+        _set_auto(unit, created_at=u["created_at"])
+        units[u["code"]] = unit
+    memberships = {m.user.email: m for m in organisation.memberships.select_related("user")}
+    for um in data.get("unit_memberships", []):
+        UnitMembership.objects.create(
+            unit=units[um["unit"]], membership=memberships[who(um["user"]).email], role=um["role"]
+        )
+    return units
+
+
+def _workshop_import(w, organisation, versions, workshops, who, barrier_of, units) -> Workshop:
     version_ref = w["model_version"]
     workshop = Workshop.objects.create(
         code=w["code"],
         organisation=organisation,
+        unit=units[w.get("unit")],
         model_version=versions[version_ref],
         title=w["title"],
         date=_date(w["date"], f"workshop {w['code']}: date"),

@@ -12,8 +12,10 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from assessments.models import Workshop
+from assessments.selectors.workshops import workshop_actor_for
 from assessments.views.fetch import workshop_get
 from organisations.access import OrganisationRequest, organisation_view
+from organisations.rules import sees_workshop
 
 
 @login_required
@@ -26,10 +28,15 @@ def workshop_join(request: HttpRequest, join_code: str) -> HttpResponse:
             join_code=join_code.strip().upper(),
             organisation__memberships__user=request.user,
         )
-        .select_related("organisation")
+        .select_related("organisation", "unit")
         .first()
     )
     if workshop is None:
+        raise Http404("No such workshop")
+    # A unit's workshop: for its people and whoever is named in it, as on its page.
+    if not workshop.unit.is_top and not sees_workshop(
+        workshop_actor_for(workshop=workshop, user=request.user), workshop
+    ):
         raise Http404("No such workshop")
     return redirect("workshop_detail", workshop.organisation.slug, workshop.code)
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -22,11 +22,12 @@ from assessments.forms.workshops import (
 from assessments.pages import workshop_page
 from assessments.selectors.workshops import participants_of
 from assessments.services import setup as services
-from assessments.views.fetch import actor_in, back, errors_of, form_post, workshop_get
+from assessments.views.fetch import actor_in, back, errors_of, form_post, unit_get, workshop_get
 from model_content.selectors import model_version_current
 from organisations.access import OrganisationRequest, organisation_view
 from organisations.forms import refusal_onto
-from organisations.rules import ensure
+from organisations.rules import can, ensure
+from organisations.units import top_unit
 
 
 def refused(request: OrganisationRequest, workshop, e: ValidationError) -> HttpResponse:
@@ -37,12 +38,24 @@ def refused(request: OrganisationRequest, workshop, e: ValidationError) -> HttpR
 
 @organisation_view
 def workshop_create(request: OrganisationRequest) -> HttpResponse:
-    # The form itself is the facilitators' (the service checks again on creating).
-    ensure(request.actor, "create_workshops", request.organisation)
+    # ?unit=: a workshop of that unit (a directorate, a team); the organisation's own
+    # without. The form itself is the unit's facilitators' (the service checks again).
+    code = request.GET.get("unit")
+    unit = unit_get(request, code) if code else top_unit(request.organisation)
+    # A facilitator of some units only: the unit's page sets its workshop up.
+    if (
+        not code
+        and not can(request.actor, "create_workshops", unit)
+        and can(request.actor, "create_workshops")
+    ):
+        messages.info(request, "Choose the unit the workshop is for: its page sets one up.")
+        return redirect("units", request.organisation.slug)
+    ensure(request.actor, "create_workshops", unit)
     barriers = list(model_version_current(organisation=request.organisation).barriers.all())
     form = WorkshopForm(
         request.POST or None,
         organisation=request.organisation,
+        unit=unit,
         barriers=barriers,
         initial={
             "title": "Management team workshop",
@@ -63,6 +76,7 @@ def workshop_create(request: OrganisationRequest) -> HttpResponse:
                 anonymous=form.cleaned_data["anonymous"],
                 auto_reveal=form.cleaned_data["auto_reveal"],
                 submission=form.cleaned_data["submission"],
+                unit=unit,
             )
         except ValidationError as e:
             form.add_error(None, errors_of(e))
@@ -70,7 +84,7 @@ def workshop_create(request: OrganisationRequest) -> HttpResponse:
             messages.success(request, "Workshop set up. Step 1: explain the model.")
             return back(request, workshop)
     status = 400 if request.method == "POST" else 200
-    return render(request, "workshops/create.html", {"form": form}, status=status)
+    return render(request, "workshops/create.html", {"form": form, "unit": unit}, status=status)
 
 
 @organisation_view

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from assessments.forms.workshops import ActionStatusForm
 from assessments.ids import id_typed
 from assessments.selectors import tracker as selectors
+from assessments.selectors.units import scope_of
 from assessments.services import tracker as services
 from assessments.views.fetch import action_get, form_post, workshop_chosen
 from organisations.access import OrganisationRequest, organisation_view
@@ -36,6 +37,7 @@ def _tracker_page(request: OrganisationRequest, params: dict, typed=None, status
     """The tracker as ``params`` narrow it. ``typed``: an action's status form that was
     refused, shown back in that action's row as it was typed."""
     organisation = request.organisation
+    scope = scope_of(organisation=organisation, actor=request.actor)
     show = params.get("show", "")
     workshop = workshop_chosen(request, params.get("workshop"))
     person = request.user.pk if show == "yours" else id_typed(params.get("person", ""))
@@ -43,9 +45,12 @@ def _tracker_page(request: OrganisationRequest, params: dict, typed=None, status
         closed=show == "closed", person=person, workshop=workshop, status=params.get("status", "")
     )
     page = selectors.tracker_page(
-        selectors.tracker_actions(organisation=organisation, query=query), params.get("page")
+        selectors.tracker_actions(organisation=organisation, query=query, scope=scope),
+        params.get("page"),
     )
     for action in page.object_list:
+        # Its unit as the tree knows it (the units above it with it, for the rule).
+        action.workshop.unit = scope.tree.by_id[action.workshop.unit_id]
         action.may_update = can(request.actor, "update_action", action)
         action.typed = typed[1] if typed and typed[0] == action.code else None
     narrowed = {k: v for k, v in params.items() if k != "page"}
@@ -55,13 +60,15 @@ def _tracker_page(request: OrganisationRequest, params: dict, typed=None, status
         {
             "page": page,
             "actions": page.object_list,
-            "counts": selectors.action_counts(organisation=organisation),
+            "counts": selectors.action_counts(organisation=organisation, scope=scope),
             "show": show,
             "query": query,
             "params": params,
             "narrowed": urlencode(narrowed),
             "back": urlencode({k: v for k, v in params.items() if k != "show"}),
-            "workshops": selectors.tracker_workshops(organisation=organisation, selected=workshop),
+            "workshops": selectors.tracker_workshops(
+                organisation=organisation, selected=workshop, scope=scope
+            ),
             "people": selectors.tracker_people(organisation=organisation),
             "statuses": selectors.CLOSED_FILTERS if query.closed else selectors.OPEN_FILTERS,
             "status_form": ActionStatusForm(),

@@ -1,10 +1,12 @@
-"""Demo data: a council, its facilitator, five members and a viewer. Safe to run again."""
+"""Demo data: a council, its facilitator, five members and a viewer; three directorates and
+a team with their directors and closed workshops. Safe to run again."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from assessments.demo import demo_workshops
+from assessments.demo_units import DIRECTORS, demo_units
 from organisations.models import Membership, Organisation, Role
 
 PASSWORD = "breakthrough-demo"  # noqa: S105 (demo data only, printed for the user)
@@ -57,7 +59,13 @@ class Command(BaseCommand):
         organisation = seed_demo_organisation()
         people = seed_demo_people(organisation)
         seed_demo_workshops(organisation, people[Role.FACILITATOR][0], people[Role.MEMBER])
+        demo_units(
+            organisation=organisation, facilitator=people[Role.FACILITATOR][0], password=PASSWORD
+        )
         self.stdout.write(f"\nDemo organisation: {organisation.name}")
         self.stdout.write(f"Sign in at http://127.0.0.1:8000/ with password {PASSWORD!r} as:")
         for email, first, last, role in PEOPLE:
             self.stdout.write(f"  {email:32} {first} {last} ({role})")
+        self.stdout.write("and the directors, each a viewer of their unit:")
+        for email, first, last in DIRECTORS:
+            self.stdout.write(f"  {email:32} {first} {last}")
