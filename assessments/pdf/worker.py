@@ -10,6 +10,7 @@ import logging
 import os
 import socket
 import threading
+from pathlib import Path
 
 from django.conf import settings
 from django.db import Error, connection
@@ -40,8 +41,19 @@ def worker_start(worker_id: str) -> _Heartbeat:
 
 def priority_lower() -> int:
     """Lower this process's CPU priority by ``WORKER_NICE`` (its children, the chart
-    browser among them, inherit it); the new niceness."""
-    return os.nice(settings.WORKER_NICE)
+    browser among them, inherit it); the new niceness.
+
+    A niceness only weighs against processes of the same scheduling group. A worker that
+    leads its own session (a service, a container, the benchmark) is its own autogroup
+    where the kernel has them, and the kernel shares the CPU fairly between groups, so its
+    renders still took half the CPU from the app servers (bench/README.md); the group's own
+    niceness is lowered too. Under systemd with the CPU controller, give the unit a low
+    ``CPUWeight`` (README, Operations)."""
+    niceness = os.nice(settings.WORKER_NICE)
+    if settings.WORKER_NICE and os.getsid(0) == os.getpid():
+        with contextlib.suppress(OSError):  # no autogroups here, or not allowed
+            Path("/proc/self/autogroup").write_text(str(min(niceness, 19)))
+    return niceness
 
 
 class _Heartbeat(threading.Thread):
