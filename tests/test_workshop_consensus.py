@@ -215,3 +215,24 @@ def test_the_room_opening_the_consensus_page_reads_the_ratings_once_per_change(
         page = client_for(bob).get(url("workshop_detail", workshop)).content.decode()
     assert evidence_text(bob, workshop.barriers.get(slug="leadership")) in page
     assert not [q for q in queries if '"assessments_rating"' in q["sql"]]
+
+
+def test_a_challenge_posted_once_the_workshop_has_moved_past_step_3_is_refused_and_not_stored(
+    client_for, northshire, alice, carol, team
+):
+    """A page left open at step 3, or a script: the evidence is challenged at step 3 (para
+    70c); at step 4 it is shown to read while the team sets targets."""
+    from assessments.models import Step
+
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    workshop.step = Step.TARGET
+    workshop.save(update_fields=["step"])
+    rating = Rating.objects.filter(participant__workshop=workshop).first()
+    response = client_for(carol).post(
+        url("challenge_add", workshop, rating=rating.code), {"text": "Too late to ask?"}
+    )
+    assert response.status_code == 403
+    assert not Challenge.objects.filter(rating__participant__workshop=workshop).exists()
+    # What was typed is not lost: it comes back with the reason.
+    page = response.content.decode()
+    assert "Too late to ask?" in page and "Your challenge was not added" in page

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from assessments.models import Challenge, Consensus, Rating, Workshop
+from assessments.models import Challenge, Consensus, Rating, Step, Workshop
 from assessments.services.workshop import (
     Conflict,
     ensure_barrier_in_scope,
     ensure_revealed,
+    ensure_step,
     history_record,
     stage_label,
     workshop_touch,
@@ -21,6 +22,9 @@ from organisations.rules import Actor, ensure
 @transaction.atomic
 def challenge_add(*, workshop: Workshop, rating: Rating, text: str, actor: Actor) -> Challenge:
     ensure(actor, "challenge", workshop)
+    # Challenging the evidence is step 3's work (para 70c); from step 4 on the evidence and
+    # its challenges are shown to read, and a page left open at step 3 says the step moved.
+    ensure_step(workshop, Step.CONSENSUS)
     ensure_revealed(workshop)
     if rating.participant.workshop_id != workshop.pk:
         raise ValidationError("That rating is not part of this workshop.")

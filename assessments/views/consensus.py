@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 
 from assessments.forms.workshops import ChallengeForm, ConsensusForm
@@ -43,6 +43,15 @@ def challenge_add(request: OrganisationRequest, code, rating) -> HttpResponse:
     except ValidationError as e:
         form.add_error(None, errors_of(e))
         return workshop_page(request, workshop, bound=bound, status=400)
+    except PermissionDenied as e:
+        # The workshop moved on from step 3 while this was typed (the page says so beside
+        # the box; without JavaScript this is where they learn it): what they wrote comes
+        # back in the message, since the page they land on has no box to put it in.
+        messages.error(
+            request,
+            f"{e} Your challenge was not added. What you wrote: “{form.cleaned_data['text']}”",
+        )
+        return workshop_page(request, workshop, status=403)
     return back(request, workshop, f"barrier-{the_rating.barrier.slug}")
 
 
