@@ -124,6 +124,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM, 20 s, SIGKILL; then whatever outlived it in its session (a worker that did
+    not stop, a Chromium) goes too."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
 class Server:
     def __init__(self, env: dict, port: int, workers: int, worker_class: str = "sync"):
         self.env, self.port, self.workers, self.worker_class = env, port, workers, worker_class
@@ -173,14 +185,7 @@ class Server:
         return self
 
     def __exit__(self, *exc):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        # Whatever outlived the master (a worker that did not stop, a Chromium) goes too.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+        stop(self.proc)
         self.errlog.close()
 
 
@@ -214,15 +219,7 @@ class TaskWorker:
             raise RuntimeError("the task worker exited; see bench/out/worker.log")
         return self
 
-    def __exit__(self, *exc):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.errlog.close()
+    __exit__ = Server.__exit__
 
 
 # --- HTTP as one person -----------------------------------------------------------------------
