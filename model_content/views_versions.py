@@ -8,14 +8,14 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from model_content import services
 from model_content.forms import VersionForm, VersionImportForm
 from model_content.models import ModelVersion, Stage
 from model_content.selectors import barriers_with_content, model_version_original
 from model_content.version_file import version_file_read
-from organisations.access import OrganisationRequest, organisation_view
+from organisations.access import OrganisationRequest, form_back, organisation_view
 from organisations.audit import audit_record
 from organisations.rules import ensure
 
@@ -57,7 +57,7 @@ def _detail_page(request, version: ModelVersion, status: int = 200) -> HttpRespo
 
 
 @organisation_view
-@require_POST
+@form_back("version_detail", "version")
 def version_copy(request: OrganisationRequest, version) -> HttpResponse:
     copy = services.version_copy(
         organisation=request.organisation, source=_version(request, version), by=request.actor
@@ -102,7 +102,7 @@ def version_edit(request: OrganisationRequest, version) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_back("version_detail", "version")
 def version_publish(request: OrganisationRequest, version) -> HttpResponse:
     the_version = _version(request, version)
     services.version_publish(

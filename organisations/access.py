@@ -13,7 +13,8 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -57,6 +58,43 @@ def organisation_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         return response
 
     return wrapper
+
+
+def post_or_back(
+    view: Callable[..., HttpResponse], back: Callable[..., HttpResponse]
+) -> Callable[..., HttpResponse]:
+    """A form's address answers POST with ``view``. Reopened from the address bar (a
+    reloaded tab, the history, a phone restoring its tabs) it answers GET with ``back``
+    (called as the view would be: a redirect to the page the form is on) instead of a blank
+    405. Under ``organisation_view``, so another organisation's address is still a 404."""
+
+    @wraps(view)
+    def wrapper(request: OrganisationRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST":
+            return view(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["POST"])
+        return back(request, *args, **kwargs)
+
+    return wrapper
+
+
+def form_back(
+    page: str, *names: str
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """``post_or_back`` for a form of the organisation's own pages: reopened, it goes to
+    ``page`` (with the address's own ``names``: a version's code), which fetches what it
+    names through the organisation as ever."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        def back(request: OrganisationRequest, *args, **kwargs) -> HttpResponse:
+            return redirect(page, request.organisation.slug, *(kwargs[n] for n in names))
+
+        wrapper = post_or_back(view, back)
+        wrapper.form_back = page  # the form-address test finds every such form by it
+        return wrapper
+
+    return decorator
 
 
 def _back_after_sign_in(request: HttpRequest, org: str) -> str:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from breakthrough.spreadsheets import csv_safe
 from organisations import oidc, privacy, services, throttle
-from organisations.access import OrganisationRequest, organisation_view
+from organisations.access import OrganisationRequest, form_back, organisation_view
 from organisations.audit import ACTIONS
 from organisations.forms import (
     AuditFilterForm,
@@ -184,7 +184,7 @@ def members(request: OrganisationRequest) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_back("members")
 def member_invite(request: OrganisationRequest) -> HttpResponse:
     form = InvitationForm(request.POST)
     if form.is_valid():
@@ -213,7 +213,7 @@ def _membership(request: OrganisationRequest) -> Membership:
 
 
 @organisation_view
-@require_POST
+@form_back("members")
 def member_role(request: OrganisationRequest) -> HttpResponse:
     membership = _membership(request)
     form = RoleForm(request.POST)
@@ -235,7 +235,7 @@ def member_role(request: OrganisationRequest) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_back("members")
 def member_remove(request: OrganisationRequest) -> HttpResponse:
     membership = _membership(request)
     try:
@@ -250,7 +250,7 @@ def member_remove(request: OrganisationRequest) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_back("members")
 def invitation_cancel(request: OrganisationRequest, invitation) -> HttpResponse:
     found = request.organisation.invitations.filter(
         code=invitation, accepted_at__isnull=True
@@ -425,7 +425,7 @@ def sign_in_settings(request: OrganisationRequest) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_back("sign_in_settings")
 def sign_in_methods(request: OrganisationRequest) -> HttpResponse:
     ensure(request.actor, "change_sign_in", request.organisation)  # before reading the form
     form = SignInMethodsForm(request.POST)
@@ -443,7 +443,7 @@ def sign_in_methods(request: OrganisationRequest) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_back("sign_in_settings")
 def sso_admission_add(request: OrganisationRequest) -> HttpResponse:
     ensure(request.actor, "change_sign_in", request.organisation)  # before reading the form
     form = SsoAdmissionForm(request.POST)
@@ -465,7 +465,7 @@ def sso_admission_add(request: OrganisationRequest) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_back("sign_in_settings")
 def sso_admission_remove(request: OrganisationRequest) -> HttpResponse:
     ensure(request.actor, "change_sign_in", request.organisation)  # before reading the form
     try:

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from organisations import units as services
-from organisations.access import OrganisationRequest, organisation_view
+from organisations.access import OrganisationRequest, form_back, organisation_view, post_or_back
 from organisations.forms import refusal_onto
 from organisations.models import Membership, Role, Unit, UnitMembership, person_name
 from organisations.rules import can, ensure, sees_unit
@@ -110,16 +109,11 @@ def _unit_form(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     """A unit form's address answers POST; opened again from the address bar it answers the
     unit's page (after finding the unit through the organisation: 404 for anyone else's)."""
 
-    @wraps(view)
-    def wrapper(request: OrganisationRequest, unit, *args, **kwargs) -> HttpResponse:
-        if request.method == "POST":
-            return view(request, unit, *args, **kwargs)
-        if request.method not in ("GET", "HEAD"):
-            return HttpResponseNotAllowed(["POST"])
+    def reopened(request: OrganisationRequest, unit, *args, **kwargs) -> HttpResponse:
         found = _unit_in(units_tree(request.organisation), unit)
         return redirect("unit_detail", request.organisation.slug, found.code)
 
-    return wrapper
+    return post_or_back(view, reopened)
 
 
 # ---------------------------------------------------------------- the tree
@@ -172,7 +166,7 @@ def units(request: OrganisationRequest) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_back("units")
 def unit_add(request: OrganisationRequest) -> HttpResponse:
     ensure(request.actor, "manage_units", request.organisation)
     tree = units_tree(request.organisation)

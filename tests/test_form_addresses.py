@@ -48,3 +48,60 @@ def test_another_organisations_form_address_is_still_not_found(
         for org in ("northshire", "southshire"):
             response = client.get(reverse(name, kwargs={"org": org, **kwargs}))
             assert response.status_code == 404, (name, org)
+
+
+def organisation_form_addresses() -> list[str]:
+    """Every address that takes a form of the organisation's own pages (views with
+    form_back: members, sign-in, units, personal data, versions of the model)."""
+    return sorted(name for name, p in all_patterns() if getattr(p.callback, "form_back", None))
+
+
+def test_the_walk_finds_the_organisations_forms():
+    assert {"member_invite", "unit_add", "retention_settings", "sign_in_methods"} <= set(
+        organisation_form_addresses()
+    )
+
+
+@pytest.mark.parametrize("name", organisation_form_addresses())
+def test_an_organisation_forms_address_opened_again_answers_its_page(
+    client_for,
+    alice,
+    northshire_objects,  # noqa: F811
+    name,
+):
+    kwargs = {k: northshire_objects[k] for k in pattern_kwargs(name) - {"org"}}
+    response = client_for(alice).get(reverse(name, kwargs={"org": "northshire", **kwargs}))
+    assert response.status_code == 302
+    page = dict(all_patterns())[name].callback.form_back
+    page_kwargs = {k: v for k, v in kwargs.items() if k in pattern_kwargs(page)}
+    assert response.url == reverse(page, kwargs={"org": "northshire", **page_kwargs})
+    assert client_for(alice).get(response.url).status_code == 200
+
+
+def test_another_organisations_form_address_of_its_own_pages_is_not_found(
+    client_for,
+    mallory,
+    northshire_objects,  # noqa: F811
+):
+    for name in organisation_form_addresses():
+        kwargs = {k: northshire_objects[k] for k in pattern_kwargs(name) - {"org"}}
+        response = client_for(mallory).get(reverse(name, kwargs={"org": "northshire", **kwargs}))
+        assert response.status_code == 404, name
+
+
+def test_no_address_of_an_organisation_answers_get_with_a_blank_405(
+    client_for,
+    alice,
+    northshire_objects,  # noqa: F811
+):
+    """Every form's address, found or not by the two walks above: a form added with a bare
+    require_POST would answer 405 to a reloaded tab."""
+    client = client_for(alice)
+    blank = []
+    for name, _p in all_patterns():
+        if not name or "org" not in pattern_kwargs(name):
+            continue
+        kwargs = {k: northshire_objects[k] for k in pattern_kwargs(name) - {"org"}}
+        if client.get(reverse(name, kwargs={"org": "northshire", **kwargs})).status_code == 405:
+            blank.append(name)
+    assert blank == []

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from functools import wraps
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from assessments.models import Action, Participant, Rating, Workshop
 from assessments.selectors.workshops import workshop_actor, workshop_barrier
 from model_content.models import Barrier
-from organisations.access import OrganisationRequest
+from organisations.access import OrganisationRequest, post_or_back
 from organisations.models import Unit
 from organisations.rules import Actor, sees_outcomes, sees_unit, sees_workshop
 
@@ -151,17 +150,11 @@ def errors_of(e: ValidationError) -> str:
 
 
 def form_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A form's address answers POST. Reopened from the address bar (a reloaded tab, the
-    history, a phone restoring its tabs) it answers GET with the page the form was on, at
-    its barrier's card, instead of a blank 405. Every object the address names is still
-    fetched through the organisation first, so another's answers 404 as before."""
+    """``post_or_back`` for a workshop's and the tracker's forms: reopened, the page the form
+    was on, at its barrier's card. Every object the address names is still fetched through
+    the organisation first, so another's answers 404 as before."""
 
-    @wraps(view)
-    def wrapper(request: OrganisationRequest, *args, **kwargs) -> HttpResponse:
-        if request.method == "POST":
-            return view(request, *args, **kwargs)
-        if request.method not in ("GET", "HEAD"):
-            return HttpResponseNotAllowed(["POST"])
+    def reopened(request: OrganisationRequest, *args, **kwargs) -> HttpResponse:
         if "code" not in kwargs:  # the tracker's own forms
             action_get(request, kwargs["action"])
             return redirect("action_tracker", request.organisation.slug)
@@ -175,5 +168,6 @@ def form_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             anchor = f"barrier-{barrier_get(workshop, kwargs['barrier']).slug}"
         return back(request, workshop, anchor)
 
+    wrapper = post_or_back(view, reopened)
     wrapper.form_post = True  # the form-address test finds every form by it
     return wrapper

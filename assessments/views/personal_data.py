@@ -15,7 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from assessments.selectors.personal_data import (
     people_held,
@@ -23,7 +23,7 @@ from assessments.selectors.personal_data import (
     person_references,
 )
 from assessments.services.personal_data import erasure_refusal, person_data_export, person_erase
-from organisations.access import OrganisationRequest, organisation_view
+from organisations.access import OrganisationRequest, form_back, organisation_view
 from organisations.forms import RetentionForm, refusal_onto
 from organisations.models import person_name
 from organisations.rules import ensure
@@ -59,7 +59,7 @@ def _person(request: OrganisationRequest):
 
 
 @organisation_view
-@require_POST
+@form_back("personal_data")
 def person_export(request: OrganisationRequest) -> HttpResponse:
     """Everything held about one person, as a JSON file to send them."""
     person = _person(request)
@@ -77,7 +77,7 @@ def person_export(request: OrganisationRequest) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_back("personal_data")
 def person_erase_view(request: OrganisationRequest) -> HttpResponse:
     """Erase a leaver: the first POST shows what will happen and asks again; the second,
     with ``confirm``, does it."""
@@ -112,7 +112,7 @@ def person_erase_view(request: OrganisationRequest) -> HttpResponse:
 
 
 @organisation_view
-@require_POST
+@form_back("personal_data")
 def retention_settings(request: OrganisationRequest) -> HttpResponse:
     ensure(request.actor, "change_retention", request.organisation)  # before reading the form
     form = RetentionForm(request.POST)
