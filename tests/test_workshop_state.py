@@ -133,3 +133,108 @@ def test_the_reveal_reaches_a_page_that_saw_the_grid_before_it(client_for, north
     after = client.get(state_url(workshop), headers={"if-none-match": before["ETag"]})
     assert after.status_code == 200
     assert 'class="marker"' in after.json()["regions"]["grid"]
+
+
+# ---------------------------------------------------------------- what a region shows
+#
+# Alice facilitates; Bob and Carol take part. A rating submitted changes Alice's progress
+# panel and the wall chart, not the stepper Bob's and Carol's pages show at step 2: their
+# polls stay 304 until the step, the timebox or the closing changes what they show.
+
+
+def _at_step_2(workshop, alice):
+    from assessments.models import Step
+    from assessments.selectors.workshops import workshop_actor_for
+    from assessments.services.setup import step_move
+
+    step_move(
+        workshop=workshop, to=Step.ASSESS, actor=workshop_actor_for(workshop=workshop, user=alice)
+    )
+    workshop.refresh_from_db()
+    return workshop
+
+
+def _bob_rates(workshop, bob):
+    from assessments.selectors.workshops import workshop_actor_for
+    from assessments.services.assess import rating_submit
+
+    rating_submit(
+        workshop=workshop,
+        barrier=workshop.barriers.get(slug="learning"),
+        stage="developing",
+        evidence="We changed the induction after the audit.",
+        actor=workshop_actor_for(workshop=workshop, user=bob),
+    )
+
+
+@pytest.mark.parametrize("memo", ["remembered", "another process"])
+def test_a_rating_submitted_leaves_a_members_page_unchanged_but_not_the_facilitators(
+    client_for, alice, bob, carol, workshop, memo
+):
+    workshop = _at_step_2(workshop, alice)
+    etags = {
+        p: client_for(p).get(state_url(workshop, "stepper,progress"))["ETag"]
+        for p in (alice, carol)
+    }
+    _bob_rates(workshop, bob)
+    if memo == "another process":
+        live._authorised.clear()  # Django's own ETag check must agree with the 304 path
+    carol_poll = client_for(carol).get(
+        state_url(workshop, "stepper,progress"), headers={"if-none-match": etags[carol]}
+    )
+    assert carol_poll.status_code == 304
+    alice_poll = client_for(alice).get(
+        state_url(workshop, "stepper,progress"), headers={"if-none-match": etags[alice]}
+    )
+    assert alice_poll.status_code == 200
+    assert "1 of 4</strong> have rated Learning" in alice_poll.json()["regions"]["progress"]
+
+
+def test_a_rating_submitted_changes_the_wall_chart_for_a_member_too(
+    client_for, alice, bob, carol, workshop
+):
+    workshop = _at_step_2(workshop, alice)
+    client = client_for(carol)
+    etag = client.get(state_url(workshop, "grid,charts"))["ETag"]
+    _bob_rates(workshop, bob)
+    assert (
+        client.get(state_url(workshop, "grid,charts"), headers={"if-none-match": etag}).status_code
+        == 200
+    )
+
+
+@pytest.mark.parametrize("memo", ["remembered", "another process"])
+@pytest.mark.parametrize("change", ["step moved", "timebox started", "workshop closed"])
+def test_what_the_stepper_shows_reaches_a_members_page(
+    client_for, northshire, alice, carol, team, workshop, change, memo
+):
+    from assessments.models import Step
+    from assessments.selectors.workshops import workshop_actor_for
+    from assessments.services.reassess import workshop_close
+    from assessments.services.setup import step_move, timebox_set
+    from tests.builders import workshop_completed
+
+    if change == "workshop closed":
+        workshop = workshop_completed(
+            organisation=northshire, facilitator=alice, members=team, closed=False
+        )
+    else:
+        workshop = _at_step_2(workshop, alice)
+    client = client_for(carol)
+    etag = client.get(state_url(workshop, "stepper,progress"))["ETag"]
+    actor = workshop_actor_for(workshop=workshop, user=alice)
+    if change == "step moved":
+        step_move(workshop=workshop, to=Step.CONSENSUS, actor=actor)
+    elif change == "timebox started":
+        timebox_set(workshop=workshop, minutes=10, actor=actor)
+    else:
+        workshop_close(workshop=workshop, actor=actor)
+    if memo == "another process":
+        live._authorised.clear()
+    poll = client.get(state_url(workshop, "stepper,progress"), headers={"if-none-match": etag})
+    assert poll.status_code == 200
+    stepper = poll.json()["regions"]["stepper"]
+    if change == "timebox started":
+        assert "Time left for this step" in stepper
+    if change == "workshop closed":
+        assert "<strong>Closed</strong>" in stepper

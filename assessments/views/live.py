@@ -5,6 +5,11 @@ servers and nothing else: each page polls ``state/`` every second with the
 ETag it last saw. An unchanged workshop answers 304 after one SQL statement
 (see ``_unchanged``); a changed one answers the server-rendered regions the
 page asked for, so the page and the poll show the same HTML.
+
+"Unchanged" is judged by what the regions asked for show (``_etag``): a member's
+workshop page at step 2 shows the stepper, which changes with the step and not
+with each rating submitted, so the submits of the room do not make eleven
+pages re-render what they already show.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ AUTHORISED_FOR = 10.0  # seconds
 class _Authorised:
     user_id: int
     workshop_id: int
+    facilitator: bool  # sees the progress panel, which changes with every rating submitted
     until: float
 
 
@@ -64,10 +70,30 @@ class _Authorised:
 _authorised: dict[tuple[str, str, str], _Authorised] = {}
 
 
-def _etag(revision: int, user_id: int, regions: str) -> str:
+# What the stepper shows (templates/workshops/_stepper.html): the step, whether the
+# workshop is closed, the timebox, and whether it has a review step. Read by the 304 path in
+# its one query, beside the revision.
+STEP_FIELDS = ("step", "closed_at", "timebox_ends_at", "previous_id")
+# Regions that may change with anything that moves the revision (a rating submitted, a
+# challenge, a consensus); the progress panel too, for whoever sees it.
+FOLLOW_REVISION = {"grid", "charts", "outcome"}
+
+
+def _etag(*, revision: int, step: tuple, user_id: int, regions: str, facilitator: bool) -> str:
+    """The version of what ``regions`` show this person. The stepper alone, and a member's
+    (empty) progress panel, follow the step fields, not the revision: a submit leaves their
+    pages as they are, and only the pages that show it (the facilitator's, the wall chart)
+    re-render."""
+    asked = set(regions.split(","))
+    if asked & FOLLOW_REVISION or ("progress" in asked and facilitator):
+        version = f"r{revision}"
+    else:
+        version = "s" + ".".join(
+            repr(v.timestamp()) if hasattr(v, "timestamp") else str(v) for v in step
+        )
     # No comma inside: Django's If-None-Match parsing splits the header at commas, and an
     # ETag holding "grid,charts" never matched in a process that had not seen the person.
-    return f'W/"{revision}-{user_id}-{regions.replace(",", "+")}"'
+    return f'W/"{version}-{user_id}-{regions.replace(",", "+")}"'
 
 
 def _unchanged(request: HttpRequest, org: str, code) -> HttpResponse | None:
@@ -78,12 +104,18 @@ def _unchanged(request: HttpRequest, org: str, code) -> HttpResponse | None:
     entry = _authorised.get((session_key, org, str(code)))
     if entry is None or entry.until < time.monotonic():
         return None
-    revision = (
-        Workshop.objects.filter(pk=entry.workshop_id).values_list("revision", flat=True).first()
+    row = (
+        Workshop.objects.filter(pk=entry.workshop_id).values_list("revision", *STEP_FIELDS).first()
     )
-    if revision is None:
+    if row is None:
         return None
-    etag = _etag(revision, entry.user_id, _regions_param(request))
+    etag = _etag(
+        revision=row[0],
+        step=row[1:],
+        user_id=entry.user_id,
+        regions=_regions_param(request),
+        facilitator=entry.facilitator,
+    )
     if etag != if_none_match:
         return None
     return HttpResponseNotModified(headers={"ETag": etag, "Cache-Control": NO_STORE})
@@ -93,7 +125,7 @@ def _regions_param(request: HttpRequest) -> str:
     return request.GET.get("r", "")
 
 
-def _remember(request: HttpRequest, org: str, code, workshop: Workshop) -> None:
+def _remember(request: HttpRequest, org: str, code, workshop: Workshop, *, facilitator) -> None:
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not session_key:
         return
@@ -102,6 +134,7 @@ def _remember(request: HttpRequest, org: str, code, workshop: Workshop) -> None:
     _authorised[(session_key, org, str(code))] = _Authorised(
         user_id=request.user.pk,
         workshop_id=workshop.pk,
+        facilitator=facilitator,
         until=time.monotonic() + AUTHORISED_FOR,
     )
 
@@ -241,10 +274,22 @@ def workshop_state(request: HttpRequest, org: str, code) -> HttpResponse:
 
 def _state_etag(request: OrganisationRequest, code) -> str:
     """The state's ETag for Django's ``condition``: the workshop (fetched through the
-    organisation, kept on the request for the view), the person and the regions asked for."""
+    organisation) and the person in it (both kept on the request for the view), and the
+    regions asked for."""
     request.workshop = workshop = workshop_get(request, code)
-    _remember(request, request.organisation.slug, code, workshop)
-    return _etag(workshop.revision, request.user.pk, _regions_param(request))
+    regions = _regions_param(request)
+    # The wall chart's grid and charts are the same for everyone: no need to know who asks.
+    needs_role = {"stepper", "progress", "outcome"} & set(regions.split(","))
+    request.role = role = actor_in(request, workshop) if needs_role else None
+    facilitator = role is not None and role.is_facilitator
+    _remember(request, request.organisation.slug, code, workshop, facilitator=facilitator)
+    return _etag(
+        revision=workshop.revision,
+        step=tuple(getattr(workshop, f) for f in STEP_FIELDS),
+        user_id=request.user.pk,
+        regions=regions,
+        facilitator=facilitator,
+    )
 
 
 @organisation_view
@@ -254,9 +299,8 @@ def _workshop_state(request: OrganisationRequest, code) -> HttpResponse:
     asked = [r for r in _regions_param(request).split(",") if r]
     if any(r not in REGIONS for r in asked):
         return HttpResponseBadRequest(f"Unknown region. Known: {', '.join(REGIONS)}.")
-    workshop = request.workshop
+    workshop, role = request.workshop, request.role
     regions, says = {}, {}
-    role = actor_in(request, workshop) if {"stepper", "progress", "outcome"} & set(asked) else None
     if "stepper" in asked or "progress" in asked:
         step = selectors.step_context(workshop=workshop, role=role)
         for name in ("stepper", "progress"):
