@@ -3,16 +3,21 @@
 Twenty workshops of twelve people (``bench/seed.py rooms``), every person's screen open
 on the workshop page and polling its state as ``static/js/live.js`` does (the next poll
 one interval after the last answer; a 200 carries the new revision, a move of step makes
-the page follow with a full load). Each person rates a barrier after thinking for a while
-(``--think`` seconds, uniform), posts it, and their page reloads. Each facilitator moves
-the workshop on to step 3 once in each phase and, ten seconds later, back to step 2 (the
-"not everyone has finished" moment of every room); nobody submits meanwhile. The run has
+the page follow with a full load), and the wall chart on the projector polling its grid
+and charts (it does not follow the step: ``data-follow="none"``). Each person rates a
+barrier after thinking for a while (``--think`` seconds, uniform), posts it, and their page
+reloads. Each facilitator moves the workshop on to step 3 once in each phase and, ten
+seconds later, back to step 2 (the "not everyone has finished" moment of every room);
+nobody submits meanwhile. The run has
 two phases of equal length: the rooms alone, then the rooms while ten cold reports of
 other workshops are asked for at once, each followed to the file as ``pdf_wait.js`` does.
 
 Measured, per phase: every poll's latency (304 and 200 alike), every page load, every
-submit, and for each submit the time from its start until every other screen of that
-workshop has seen a revision at least as new (``change on every screen``); and each cold
+submit; for each submit the time from its start until every screen of that workshop that
+shows it (the facilitator's progress panel and the projector's wall chart: a member's page
+at step 2 shows the stepper, which a submit does not change, so their poll stays 304) has
+seen a revision at least as new (``change on every screen``); for each move of step the
+time from the facilitator's press until every member's page has followed it; and each cold
 PDF's time from the first request until its file arrived.
 
 One asyncio client drives all of it on the same machine as the server, as wrk does; a
@@ -41,10 +46,11 @@ class Phase:
     pages: list[float] = field(default_factory=list)
     submits: list[float] = field(default_factory=list)
     changes: list[float] = field(default_factory=list)
+    moves: list[float] = field(default_factory=list)
     pdfs: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     refused: int = 0  # submits refused because the facilitator had just moved the step
-    unseen: int = 0  # changes some screen had not seen by the end of the phase
+    unseen: int = 0  # changes (or moves) some screen had not seen by the end of the phase
 
     def error(self, what: str) -> None:
         self.errors[what] = self.errors.get(what, 0) + 1
@@ -55,10 +61,12 @@ class Screen:
     """One person's open workshop page: the revisions it has seen, and when."""
 
     person: dict
+    wallchart: bool = False  # the projector's wall chart, not a workshop page
     etag: str = ""
     revision: int = 0
     step: int = ASSESS
     seen: list[tuple[float, int]] = field(default_factory=list)
+    steps: list[tuple[float, int]] = field(default_factory=list)
 
     def saw(self, revision: int) -> None:
         if revision > self.revision:
@@ -68,12 +76,25 @@ class Screen:
     def first_saw(self, revision: int) -> float | None:
         return next((t for t, r in self.seen if r >= revision), None)
 
+    def followed(self, step: int, since: float) -> float | None:
+        return next((t for t, s in self.steps if s == step and t >= since), None)
+
 
 @dataclass
 class Room:
     spec: dict
     screens: list[Screen]
     changes: list[tuple[float, int, Screen, Phase]] = field(default_factory=list)
+    moves: list[tuple[float, int, Phase]] = field(default_factory=list)
+
+    @property
+    def members(self) -> list[Screen]:
+        return [s for s in self.screens[1:] if not s.wallchart]
+
+    @property
+    def showing_submits(self) -> list[Screen]:
+        """The facilitator's page (its progress panel) and the projector's wall chart."""
+        return [self.screens[0], *(s for s in self.screens if s.wallchart)]
 
 
 class Client:
@@ -124,7 +145,13 @@ class Run:
         self.client = Client(port)
         self.args = args
         self.rooms = [
-            Room(spec, [Screen(p) for p in [spec["facilitator"], *spec["members"]]])
+            Room(
+                spec,
+                [
+                    *(Screen(p) for p in [spec["facilitator"], *spec["members"]]),
+                    Screen(spec["facilitator"], wallchart=True),
+                ],
+            )
             for spec in seed["rooms"]
         ]
         self.pdf_specs = seed["pdfs"]
@@ -137,7 +164,7 @@ class Run:
     async def page(self, room: Room, screen: Screen) -> None:
         """A full load of the workshop page (after a submit, a step move, or at the start)."""
         status, _, body, seconds = await self.client.request(
-            "GET", room.spec["detail"], screen.person
+            "GET", room.spec["wallchart" if screen.wallchart else "detail"], screen.person
         )
         phase = self.phase
         if status != 200:
@@ -157,7 +184,10 @@ class Run:
             if screen.etag:
                 headers["If-None-Match"] = screen.etag
             status, response_headers, body, seconds = await self.client.request(
-                "GET", room.spec["state"], screen.person, headers=headers
+                "GET",
+                room.spec["wallchart_state" if screen.wallchart else "state"],
+                screen.person,
+                headers=headers,
             )
             phase = self.phase
             if status in (200, 304):
@@ -171,7 +201,9 @@ class Run:
                 screen.saw(int(state["revision"]))
                 if int(state["step"]) != screen.step:
                     screen.step = int(state["step"])
-                    await self.page(room, screen)  # live.js follows the step
+                    screen.steps.append((time.monotonic(), screen.step))
+                    if not screen.wallchart:
+                        await self.page(room, screen)  # live.js follows the step
             await asyncio.sleep(self.args.poll_ms / 1000)
 
     # --- what people do ----------------------------------------------------------------------
@@ -214,11 +246,14 @@ class Run:
             for to in (CONSENSUS, ASSESS):
                 if self.stopping:
                     return
+                t0 = time.monotonic()
                 status, _, _, _ = await self.client.request(
                     "POST", room.spec["step_move"], screen.person, data={"step": to}
                 )
                 if status != 302 and self.phase:
                     self.phase.error(f"step move {status}")
+                elif self.phase:
+                    room.moves.append((t0, to, self.phase))
                 screen.step = to
                 await self.page(room, screen)
                 await asyncio.sleep(10)
@@ -248,9 +283,8 @@ class Run:
         phase_s, warm_s = self.args.phase, self.args.warm
         tasks = []
         for room in self.rooms:
-            facilitator, *members = room.screens
             tasks += [asyncio.create_task(self.screen_loop(room, s)) for s in room.screens]
-            tasks += [asyncio.create_task(self.member_loop(room, s)) for s in members]
+            tasks += [asyncio.create_task(self.member_loop(room, s)) for s in room.members]
         await asyncio.sleep(warm_s)  # every page loaded, ETags learnt, a first few submits
         for room in self.rooms:
             tasks.append(asyncio.create_task(self.facilitator_loop(room, room.screens[0], phase_s)))
@@ -269,12 +303,18 @@ class Run:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         for room in self.rooms:
-            for t0, revision, submitter, phase in room.changes:
-                seen = [s.first_saw(revision) for s in room.screens if s is not submitter]
+            for t0, revision, _submitter, phase in room.changes:
+                seen = [s.first_saw(revision) for s in room.showing_submits]
                 if any(t is None for t in seen):
                     phase.unseen += 1
                 else:
                     phase.changes.append(max(seen) - t0)
+            for t0, step, phase in room.moves:
+                followed = [s.followed(step, t0) for s in room.members]
+                if any(t is None for t in followed):
+                    phase.unseen += 1
+                else:
+                    phase.moves.append(max(followed) - t0)
         return phases
 
 
@@ -295,6 +335,8 @@ def summary(phase: Phase) -> dict:
         "submit_p95_ms": p95(phase.submits) and p95(phase.submits) * 1000,
         "changes": len(phase.changes),
         "change_p95_s": p95(phase.changes),
+        "moves": len(phase.moves),
+        "move_p95_s": p95(phase.moves),
         "unseen": phase.unseen,
         "refused": phase.refused,
         "pdfs": sorted(phase.pdfs),

@@ -784,7 +784,8 @@ def rooms_table(results: dict) -> list[str]:
     pdfs = with_pdfs["pdfs"]
     lines = [
         f"**{r['rooms']} rooms of {r['people']} at once** (`bench/rooms.py`): every screen "
-        "polls the workshop page's state one second after its last answer; each person rates "
+        "polls the workshop page's state one second after its last answer, and each room's "
+        "projector polls its wall chart; each person rates "
         f"a barrier after {low:g}–{high:g} s of thought and their page reloads; each "
         "facilitator moves to step 3 and back once a phase, and every page follows. Two "
         f"phases of {r['phase_s']} s: the rooms alone, then the rooms while 10 chief "
@@ -800,8 +801,13 @@ def rooms_table(results: dict) -> list[str]:
         row("submits", "submits", lambda v: f"{v:,}"),
         row("submit p95", "submit_p95_ms", ms_or),
         row(
-            "a submit on every screen of its room, p95",
+            "a submit on every screen of its room that shows it, p95",
             "change_p95_s",
+            lambda v: "–" if v is None else f"{v:.2f} s",
+        ),
+        row(
+            "a move of step on every member's screen, p95",
+            "move_p95_s",
             lambda v: "–" if v is None else f"{v:.2f} s",
         ),
         row(
@@ -834,7 +840,8 @@ def targets(results: dict) -> list[tuple[str, str, bool | None]]:
         for label, key, limit, unit in (
             ("rooms: poll p95 < 50 ms", "poll_p95_ms", 50, "ms"),
             ("rooms: page p95 < 250 ms", "page_p95_ms", 250, "ms"),
-            ("rooms: a submit on every screen p95 < 2 s", "change_p95_s", 2, "s"),
+            ("rooms: a submit on every screen that shows it p95 < 2 s", "change_p95_s", 2, "s"),
+            ("rooms: a move of step on every screen p95 < 2 s", "move_p95_s", 2, "s"),
         ):
             v = alone[key]
             out.append(

@@ -263,6 +263,9 @@ def rooms() -> dict:
                 "code": str(workshop.code),
                 "detail": reverse("workshop_detail", kwargs=kw),
                 "state": reverse("workshop_state", kwargs=kw) + "?r=stepper,progress",
+                # The facilitator's second screen, on the projector.
+                "wallchart": reverse("wallchart", kwargs=kw) + "?projector=1",
+                "wallchart_state": reverse("workshop_state", kwargs=kw) + "?r=grid,charts",
                 "step_move": reverse("step_move", kwargs=kw),
                 "submit": submit_target(workshop)["requests"],
                 "facilitator": signed_in(lead),
