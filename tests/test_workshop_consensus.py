@@ -236,3 +236,32 @@ def test_a_challenge_posted_once_the_workshop_has_moved_past_step_3_is_refused_a
     # What was typed is not lost: it comes back with the reason.
     page = response.content.decode()
     assert "Too late to ask?" in page and "Your challenge was not added" in page
+
+
+def test_a_consensus_posted_after_step_3_is_refused_and_what_was_typed_comes_back(
+    client_for, northshire, alice, team
+):
+    """The stage is agreed at step 3 (para 70c) and step 4 sets targets from it: a page left
+    open at step 3, without JavaScript, must not change it underneath the targets."""
+    from assessments.models import Step
+
+    workshop = workshop_rated(organisation=northshire, facilitator=alice, members=team)
+    workshop.step = Step.TARGET
+    workshop.save(update_fields=["step"])
+    client = client_for(alice)
+    assert (
+        "Record the consensus" not in client.get(url("workshop_detail", workshop)).content.decode()
+    )
+    response = client.post(
+        url("consensus_record", workshop, barrier="learning"),
+        {
+            "stage": "developing",
+            "rationale": "On reflection the induction evidence holds.",
+            "lock": 0,
+        },
+    )
+    assert response.status_code == 403
+    assert not Consensus.objects.filter(workshop=workshop).exists()
+    page = response.content.decode()
+    assert "The consensus for Learning was not recorded" in page
+    assert "On reflection the induction evidence holds." in page

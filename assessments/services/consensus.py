@@ -42,6 +42,9 @@ def consensus_record(
     """Record the agreed stage. ``lock`` is the version the facilitator saw (0 for none):
     if someone saved in between, raise ``Conflict`` with the current value."""
     ensure(actor, "facilitate", workshop)
+    # The stage is agreed at step 3 (para 70c); step 4 sets the target from it. A change of
+    # mind goes back to step 3, where everyone's page shows the consensus being changed.
+    ensure_step(workshop, Step.CONSENSUS)
     ensure_revealed(workshop)
     ensure_barrier_in_scope(workshop, barrier)
     consensus = Consensus(

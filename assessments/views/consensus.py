@@ -87,4 +87,14 @@ def consensus_record(request: OrganisationRequest, code, barrier: str) -> HttpRe
     except ValidationError as e:
         form.add_error(None, errors_of(e))
         return workshop_page(request, workshop, bound={("consensus", barrier): form}, status=400)
+    except PermissionDenied as e:
+        # The workshop moved on from step 3 while this was typed: the page it lands on has
+        # no consensus form, so what they wrote comes back in the message.
+        said = form.cleaned_data["rationale"]
+        messages.error(
+            request,
+            f"{e} The consensus for {the_barrier.name} was not recorded."
+            + (f" What you wrote: “{said}”" if said else ""),
+        )
+        return workshop_page(request, workshop, status=403)
     return back(request, workshop, f"barrier-{barrier}")
