@@ -316,3 +316,33 @@ def test_a_download_costs_the_same_queries_for_3_units_or_30(client_for, northsh
     status, drawn = queries_for(client, url("rollup_pdf"))
     assert status == 200
     assert drawn <= counts[30, "rollup_pdf"]
+
+
+def test_a_roll_up_render_that_failed_is_queued_again_on_the_next_ask_as_any_document(
+    client_for, example, vic
+):
+    client = client_for(vic)
+    client.get(url("rollup_xlsx"))
+    PdfRender.objects.update(status="failed", attempts=1)
+
+    assert client.get(url("rollup_xlsx_status")).json()["state"] == "queued"
+    assert tasks_queued() == 2
+    # Both tasks run: one draws it, the other finds it taken.
+    assert sorted(r.return_value for r in worker_run()) == ["ready", "taken"]
+    assert client.get(url("rollup_xlsx")).status_code == 200
+
+
+def test_a_render_whose_asker_can_no_longer_read_the_roll_up_is_superseded_not_drawn(
+    client_for, example, vic, alice
+):
+    from organisations.models import Membership
+
+    client_for(vic).get(url("rollup_pdf"))
+    Membership.objects.filter(user=vic).update(role=Role.MEMBER)  # oversees nothing now
+    [result] = worker_run()
+    assert result.return_value == "superseded"
+    assert not PdfRender.objects.exists()
+    # Leaving takes a queued row with it; the next ask is someone else's.
+    client_for(alice).get(url("rollup_pdf"))
+    Membership.objects.filter(user=alice).delete()
+    assert not PdfRender.objects.exists()
