@@ -1,10 +1,12 @@
-"""Every document of a workshop a person downloads: the A3 wall chart and the report as PDF,
-the report as Word, the action plan and the ratings as a workbook and as CSV files.
+"""Every document a person downloads: of a workshop, the A3 wall chart and the report as
+PDF, the report as Word, the action plan and the ratings as a workbook and as CSV files; of
+the organisation, the corporate roll-up as an A3 PDF and a workbook.
 
 All of them are drawn by the task worker and kept as ``assessments/pdf/`` keeps the PDFs
 (one render row per workshop revision, day, release and kind; a preparing page until it is
-drawn), and downloaded by the same people: anyone of the organisation, as the PDFs. This
-module says what each is called, what type of file it is, and what draws it.
+drawn), and downloaded by the same people: anyone of the organisation, as the PDFs; the
+roll-up's by those who may read the roll-up, as its page. This module says what each is
+called, what type of file it is, and what draws it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.utils.text import slugify
 from assessments.models import PdfKind, Workshop
 from assessments.office import sheets, word
 from assessments.pdf import render as pdf_render
+from assessments.selectors.rollup import Rollup
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,6 +61,12 @@ DOCUMENTS = {
             PdfKind.RATINGS_CSV, "ratings as CSV", "Ratings (CSV)", "ratings", "csv",
             "text/csv; charset=utf-8",
         ),
+        Document(
+            PdfKind.ROLLUP, "roll-up", "Roll-up (PDF, A3)", "roll-up", "pdf", "application/pdf"
+        ),
+        Document(
+            PdfKind.ROLLUP_XLSX, "roll-up workbook", "Roll-up (Excel)", "roll-up", "xlsx", XLSX
+        ),
     )
 }  # fmt: skip
 
@@ -91,4 +100,21 @@ def document_draw(workshop: Workshop, kind: str, *, as_at: datetime.date) -> Dra
         return Drawn(sheets.actions_csv(workshop, as_at=as_at), True)
     if kind == PdfKind.RATINGS_CSV:
         return Drawn(sheets.ratings_csv(workshop, as_at=as_at), True)
+    raise ValueError(kind)
+
+
+def rollup_filename(organisation, rollup: Rollup, kind: str) -> str:
+    document = DOCUMENTS[kind]
+    level = "" if rollup.level is None else f"-level-{rollup.level}"
+    return (
+        f"{organisation.slug}-{document.slug}{level}-{rollup.today:%Y-%m-%d}.{document.extension}"
+    )
+
+
+def rollup_draw(organisation, rollup: Rollup, kind: str) -> Drawn:
+    """Draw the roll-up document ``kind``: only a task worker calls it, never a request."""
+    if kind == PdfKind.ROLLUP:
+        return Drawn(pdf_render.rollup_pdf(organisation, rollup), True)
+    if kind == PdfKind.ROLLUP_XLSX:
+        return Drawn(sheets.rollup_workbook_bytes(organisation, rollup), True)
     raise ValueError(kind)

@@ -436,8 +436,9 @@ class ReminderSent(models.Model):
 
 
 class PdfKind(models.TextChoices):
-    """Every document of a workshop drawn by the task worker: the two PDFs, and the Word
-    and spreadsheet files for boards and officers (``assessments/documents.py``)."""
+    """Every document drawn by the task worker (``assessments/documents.py``): a workshop's
+    two PDFs, and its Word and spreadsheet files for boards and officers; and the corporate
+    roll-up across units, as a PDF and a workbook."""
 
     WALLCHART = "wallchart", "Wall chart"
     REPORT = "report", "Report"
@@ -445,6 +446,12 @@ class PdfKind(models.TextChoices):
     WORKBOOK = "workbook", "Action plan and ratings (Excel)"
     ACTIONS_CSV = "actions_csv", "Action plan (CSV)"
     RATINGS_CSV = "ratings_csv", "Ratings (CSV)"
+    ROLLUP = "rollup", "Roll-up (PDF, A3)"
+    ROLLUP_XLSX = "rollup_xlsx", "Roll-up (Excel)"
+
+
+# The organisation's documents, of no one workshop.
+ROLLUP_KINDS = (PdfKind.ROLLUP, PdfKind.ROLLUP_XLSX)
 
 
 class PdfRenderStatus(models.TextChoices):
@@ -455,16 +462,43 @@ class PdfRenderStatus(models.TextChoices):
 
 
 class PdfRender(models.Model):
-    """One document (a PDF, the Word report, a spreadsheet) of one workshop at one revision,
-    as at one day, drawn by one release: asked for, being drawn by a task worker, or drawn
-    (its bytes kept here, so that every app server can serve it whatever disk it has).
+    """One document (a PDF, the Word report, a spreadsheet) as at one day, drawn by one
+    release: asked for, being drawn by a task worker, or drawn (its bytes kept here, so that
+    every app server can serve it whatever disk it has).
 
-    One row per key, however many ask at once (the constraint): the first ask queues the
+    Of one workshop at one revision; or, for the roll-up (``workshop`` empty), of one
+    organisation as one set of units reads: ``digest`` is a hash of everything the document
+    shows (``assessments/selectors/rollup.py``, ``rollup_digest``), so that two people who
+    follow the same units share one render, and any change it would show is a new row.
+
+    One row per key, however many ask at once (the constraints): the first ask queues the
     task, every later one waits for that render (``assessments/pdf/queue.py``).
     """
 
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="pdf_renders")
-    revision = models.PositiveIntegerField()
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="pdf_renders", null=True, blank=True
+    )
+    revision = models.PositiveIntegerField(null=True, blank=True)
+    # The roll-up's: whose units, and what it shows.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="rollup_renders",
+        null=True,
+        blank=True,
+    )
+    digest = models.CharField(max_length=64, blank=True)
+    # Who asked first, and for which level of the tree: the worker reads the roll-up again
+    # as that person sees it (another who asks for the same digest sees the same). Gone with
+    # the membership (an erasure, a leaver): the next ask is someone else's.
+    asked_by = models.ForeignKey(
+        "organisations.Membership",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
     release = models.CharField(max_length=40)
     kind = models.CharField(max_length=20, choices=PdfKind.choices)
     # The day the document is as at: it says which open actions are overdue, which changes
@@ -490,11 +524,31 @@ class PdfRender(models.Model):
                 fields=["workshop", "revision", "release", "kind", "as_at"],
                 name="one_pdf_render_per_key",
             ),
+            models.UniqueConstraint(
+                fields=["organisation", "digest", "release", "kind", "as_at"],
+                condition=models.Q(workshop__isnull=True),
+                name="one_rollup_render_per_key",
+            ),
+            # A workshop's document, or an organisation's roll-up: never both, never neither.
+            models.CheckConstraint(
+                condition=(
+                    Q(workshop__isnull=False, revision__isnull=False)
+                    & Q(organisation__isnull=True, digest="", asked_by__isnull=True)
+                    & ~Q(kind__in=ROLLUP_KINDS)
+                )
+                | (
+                    Q(workshop__isnull=True, revision__isnull=True)
+                    & Q(organisation__isnull=False, kind__in=ROLLUP_KINDS)
+                    & ~Q(digest="")
+                ),
+                name="pdf_render_of_a_workshop_or_a_rollup",
+            ),
         ]
         indexes = [models.Index(fields=["status", "asked_at"], name="pdf_render_queue_idx")]
 
     def __str__(self) -> str:
-        return f"{self.kind} of {self.workshop_id} r{self.revision} ({self.status})"
+        of = f"{self.workshop_id} r{self.revision}" if self.workshop_id else self.digest[:12]
+        return f"{self.kind} of {of} ({self.status})"
 
 
 class WorkerHeartbeat(models.Model):

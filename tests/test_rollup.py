@@ -61,24 +61,33 @@ def closed(unit, facilitator, members, when, consensus, target, previous=None):
     return workshop
 
 
-@pytest.fixture
-def example(northshire, alice, team):
-    as_alice = actor_for(organisation=northshire, user=alice)
-    top = top_unit(northshire)
-    adults = unit_create(
-        organisation=northshire, parent=top, name="Adult Social Care", actor=as_alice
-    )
-    reablement = unit_create(
-        organisation=northshire, parent=adults, name="Reablement", actor=as_alice
-    )
-    children = unit_create(
-        organisation=northshire, parent=top, name="Children's Services", actor=as_alice
-    )
-    closed(top, alice, team, days_ago(100), S, D)
+def below(parent, alice, *names):
+    """Units ``names`` under ``parent``, made by Alice (a facilitator of the organisation)."""
+    as_alice = actor_for(organisation=parent.organisation, user=alice)
+    return [
+        unit_create(organisation=parent.organisation, parent=parent, name=name, actor=as_alice)
+        for name in names
+    ]
+
+
+def adults_history(adults, alice, team):
+    """Adult Social Care's two closed workshops: all starting 400 days ago; 60 days ago
+    every barrier developing, target consolidating, but Leadership starting, target
+    developing. The second, returned."""
     first = closed(adults, alice, team, days_ago(400), S, D)
     second = closed(adults, alice, team, days_ago(60), D, C, previous=first)
     Consensus.objects.filter(workshop=second, barrier__slug="leadership").update(stage=S)
     Target.objects.filter(workshop=second, barrier__slug="leadership").update(stage=D)
+    return second
+
+
+@pytest.fixture
+def example(northshire, alice, team):
+    top = top_unit(northshire)
+    adults, children = below(top, alice, "Adult Social Care", "Children's Services")
+    [reablement] = below(adults, alice, "Reablement")
+    closed(top, alice, team, days_ago(100), S, D)
+    second = adults_history(adults, alice, team)
     closed(reablement, alice, team, days_ago(500), C, C)
     WorkshopFactory(
         organisation=northshire, unit=children, lead_facilitator=alice, title="Children's DMT"

@@ -1,5 +1,7 @@
 """The action plan and the individual ratings as rows: an Excel workbook (openpyxl) with a
-sheet of each, and a CSV file of each.
+sheet of each, and a CSV file of each. And the corporate roll-up as a workbook: a row per
+unit, the spread per barrier as counts, each unit's stages over time; words and counts of
+units, never a formula, an average or a score (para 65).
 
 One row per key action (an action plan is tracked in a spreadsheet), one row per rating
 after the reveal only: before it the ratings sheet and file have their header and no row,
@@ -24,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from assessments.models import Workshop
 from assessments.selectors.board import action_plan, document_reader, rating_rows
+from assessments.selectors.rollup import STAGES, Rollup, level_label
 from breakthrough.spreadsheets import csv_safe, xlsx_text
 
 ACTION_HEADERS = [
@@ -52,8 +55,18 @@ RATING_HEADERS = [
     "Given through the facilitator",
 ]
 # Characters wide, per header; text columns wrap.
-WIDTHS = {"Action": 50, "Evidence": 70, "Note": 40, "Barrier": 24, "Workshop": 30}
-WRAPPED = {"Action", "Evidence", "Note"}
+WIDTHS = {
+    "Action": 50,
+    "Evidence": 70,
+    "Note": 40,
+    "Barrier": 24,
+    "Workshop": 30,
+    "Unit": 28,
+    "Unit path": 50,
+    "Latest closed workshop": 30,
+    "In words": 60,
+}
+WRAPPED = {"Action", "Evidence", "Note", "Unit path", "In words"}
 DATE_FORMAT = "d mmm yyyy"  # 1 Dec 2026: never read as a month for a day
 HEADER_ROW = 3  # under the title and what the sheet is as at
 
@@ -137,12 +150,20 @@ def rating_table(workshop: Workshop, *, as_at: datetime.date) -> Table:
 
 def workbook_bytes(workshop: Workshop, *, as_at: datetime.date) -> bytes:
     """The action plan and the ratings, a sheet each, as an .xlsx file."""
+    return _workbook(
+        [action_table(workshop, as_at=as_at), rating_table(workshop, as_at=as_at)],
+        organisation=workshop.organisation.name,
+        title=f"{workshop.title}: action plan and ratings",
+    )
+
+
+def _workbook(tables: list[Table], *, organisation: str, title: str) -> bytes:
     book = Workbook()
     book.remove(book.active)
-    for table in (action_table(workshop, as_at=as_at), rating_table(workshop, as_at=as_at)):
-        _sheet(book, table, organisation=workshop.organisation.name)
-    book.properties.title = f"{workshop.title}: action plan and ratings"
-    book.properties.creator = workshop.organisation.name
+    for table in tables:
+        _sheet(book, table, organisation=organisation)
+    book.properties.title = title
+    book.properties.creator = organisation
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -166,6 +187,8 @@ def _sheet(book: Workbook, table: Table, *, organisation: str) -> None:
             if isinstance(value, datetime.date):
                 cell.value = value
                 cell.number_format = DATE_FORMAT
+            elif isinstance(value, int) and not isinstance(value, bool):
+                cell.value = value  # a count (of actions, of units): a number to sort by
             else:
                 cell.value = xlsx_text(value or "")
                 # Typed as text: openpyxl would store "=…" as a formula for Excel to run.
@@ -184,6 +207,83 @@ def _sheet(book: Workbook, table: Table, *, organisation: str) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+# ---------------------------------------------------------------- the roll-up
+
+
+def _rollup_notes(rollup: Rollup) -> list[str]:
+    which = "Every level of the tree" if rollup.level is None else level_label(rollup.level)
+    return [
+        f"As at {rollup.today:%-d %B %Y}. {which}: {len(rollup.rows)} "
+        f"unit{'' if len(rollup.rows) == 1 else 's'}.",
+        "Stages are places on the wall chart, in words: nothing here is added up, averaged or "
+        "scored (para 65).",
+    ]
+
+
+def rollup_tables(organisation, rollup: Rollup) -> list[Table]:
+    """The roll-up's three sheets: each unit's latest consensus and target, the spread of
+    the units per barrier, and each unit's stages over time."""
+    names = [name for _slug, name in rollup.barriers]
+    units = Table(
+        name="Roll-up",
+        title="Roll-up: each unit's latest consensus and target",
+        headers=[
+            "Unit",
+            "Unit path",
+            "Latest closed workshop",
+            "Workshop date",
+            *[f"{name}: {what}" for name in names for what in ("consensus", "target")],
+            "Overdue actions",
+            "No assessment in the last year",
+        ],
+        notes=_rollup_notes(rollup),
+    )
+    for row in rollup.rows:
+        units.rows.append(
+            [
+                row.unit.name,
+                " › ".join(u.name for u in row.path),
+                row.latest.title if row.latest else "None closed yet",
+                row.latest.date if row.latest else None,
+                *[label for c in row.cells for label in (c.consensus_label, c.target_label)],
+                row.overdue,
+                "No assessment in the last year" if row.stale else "",
+            ]
+        )
+    spread = Table(
+        name="Spread",
+        title="The spread across the units: how many stand at each stage, per barrier",
+        headers=["Barrier", *[label for _s, label in STAGES], "No stage agreed", "In words"],
+        rows=[
+            [s.barrier, *[n for _s, _l, n in s.counts], s.not_agreed, s.sentence]
+            for s in rollup.spread
+        ],
+        notes=[*_rollup_notes(rollup), "A count of units at each stage, never an average."],
+    )
+    trend = Table(
+        name="Trend",
+        title=f"Each unit over time: its last {rollup.trend_workshops} closed workshops at most",
+        headers=["Unit", "Barrier", "Workshop", "Workshop date", "Stage"],
+        rows=[
+            [row.unit.name, t.barrier, p.workshop.title, p.workshop.date, p.label]
+            for row in rollup.rows
+            for t in row.trend
+            for p in t.points
+        ],
+        notes=_rollup_notes(rollup),
+    )
+    return [units, spread, trend]
+
+
+def rollup_workbook_bytes(organisation, rollup: Rollup) -> bytes:
+    """The roll-up as an .xlsx file, a sheet for each of its tables."""
+    return _workbook(
+        rollup_tables(organisation, rollup),
+        organisation=organisation.name,
+        title=f"{organisation.name}: roll-up as at {rollup.today:%-d %B %Y}",
+    )
 
 
 # ---------------------------------------------------------------- CSV

@@ -1,5 +1,6 @@
 """Generated documents (the PDFs, the Word report, the spreadsheets) on local disk, one
-file per workshop revision, day, document and release.
+file per workshop revision, day, document and release (the roll-up's: per digest of what it
+shows, day, document and release).
 
 Every visible change bumps ``Workshop.revision``, so a file named for the
 revision is never out of date with the data: a second download of an
@@ -59,11 +60,27 @@ def cache_path(
     release: str | None = None,
     as_at: datetime.date | None = None,
 ) -> Path:
+    """The file of a workshop's document."""
     revision = workshop.revision if revision is None else revision
+    return document_path(
+        folder=str(workshop.code), kind=kind, version=f"r{revision}", release=release, as_at=as_at
+    )
+
+
+def document_path(
+    *,
+    folder: str,
+    kind: str,
+    version: str,
+    release: str | None = None,
+    as_at: datetime.date | None = None,
+) -> Path:
+    """The file of a document in ``folder``, where every other file of its kind is an
+    earlier one (``cache_write`` removes them): a workshop's, or one roll-up digest's."""
     release = release or release_fingerprint()
     as_at = as_at or timezone.localdate()
-    name = f"{kind}-r{revision}-{as_at:%Y%m%d}-{release}.{DOCUMENTS[kind].extension}"
-    return Path(settings.PDF_CACHE_DIR) / str(workshop.code) / name
+    name = f"{kind}-{version}-{as_at:%Y%m%d}-{release}.{DOCUMENTS[kind].extension}"
+    return Path(settings.PDF_CACHE_DIR) / folder / name
 
 
 def cache_read(path: Path) -> bytes | None:
@@ -87,7 +104,7 @@ def cache_write(path: Path, data: bytes, *, kind: str) -> bool:
             f.write(data)
         os.replace(tmp, path)
         tmp = None
-        for old in path.parent.glob(f"{kind}-r*"):
+        for old in path.parent.glob(f"{kind}-*"):
             if old != path:
                 old.unlink(missing_ok=True)
         return True

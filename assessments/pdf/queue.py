@@ -1,5 +1,6 @@
 """Asking for a PDF (or any document of ``assessments/documents.py``: the Word report, the
-spreadsheets) and serving it once drawn; the drawing is a task worker's (``tasks.py``).
+spreadsheets, the roll-up's) and serving it once drawn; the drawing is a task worker's
+(``tasks.py``).
 
 A request never draws a PDF: seconds of CPU in a request worker held every poll of every
 open wall chart behind it (ten cold reports at once: polls waited 7.7 s). A download asks
@@ -7,6 +8,10 @@ for the PDF of the workshop's current revision; the first ask for a key (worksho
 revision, release, kind, day) creates its ``PdfRender`` row and queues the task in the same
 transaction, and every later ask finds that row and waits for that render, however many
 ask at once (the unique constraint decides between two asking together).
+
+The roll-up's documents go the same way, keyed by the organisation and a digest of what
+they show instead of a workshop and its revision (``subjects.py``): every function here
+takes the ``workshop`` whose document it is, or the ``subject`` (``RollupDocuments``).
 """
 
 from __future__ import annotations
@@ -21,10 +26,10 @@ from django.utils import timezone
 
 from assessments.models import PdfKind, PdfRender, PdfRenderStatus, Workshop
 from assessments.pdf import cache
-from assessments.pdf.cache import cache_path, cache_read, cache_write
+from assessments.pdf.cache import cache_read, cache_write
+from assessments.pdf.subjects import Subject, WorkshopDocuments
 from assessments.pdf.tasks import pdf_prepare
 
-KINDS = tuple(PdfKind.values)
 # Drawn ahead when a closed workshop changes: the chief executive's two PDFs. The Word and
 # spreadsheet files are drawn when someone asks (in seconds).
 AHEAD = (PdfKind.WALLCHART, PdfKind.REPORT)
@@ -40,12 +45,15 @@ QUEUED_LOST_AFTER = datetime.timedelta(minutes=15)
 MAX_ATTEMPTS = 3
 
 
-def _key(workshop: Workshop, kind: str) -> dict:
-    if kind not in KINDS:
+def _subject(workshop: Workshop | None, subject: Subject | None) -> Subject:
+    return subject if workshop is None else WorkshopDocuments(workshop)
+
+
+def _key(subject: Subject, kind: str) -> dict:
+    if kind not in subject.kinds:
         raise ValueError(kind)
     return {
-        "workshop": workshop,
-        "revision": workshop.revision,
+        **subject.key(),
         "release": cache.release_fingerprint(),
         "kind": kind,
         # A document says which actions are overdue as at a day: drawn afresh each day.
@@ -53,13 +61,19 @@ def _key(workshop: Workshop, kind: str) -> dict:
     }
 
 
-def pdf_ready(*, workshop: Workshop, kind: str) -> bytes | None:
+def _path(subject: Subject, key: dict):
+    return subject.path(key["kind"], release=key["release"], as_at=key["as_at"])
+
+
+def pdf_ready(
+    *, kind: str, workshop: Workshop | None = None, subject: Subject | None = None
+) -> bytes | None:
     """The PDF's bytes if it has been drawn for the workshop as it is now, else None.
 
     The local cache folder first (no query); then the database, which every app server
     shares, keeping a copy in the folder for next time (best effort)."""
-    key = _key(workshop, kind)
-    path = cache_path(workshop=workshop, kind=kind, release=key["release"], as_at=key["as_at"])
+    key = _key(subject := _subject(workshop, subject), kind)
+    path = _path(subject, key)
     data = cache_read(path)
     if data is not None:
         return data
@@ -76,17 +90,19 @@ def pdf_ready(*, workshop: Workshop, kind: str) -> bytes | None:
     return data
 
 
-def pdf_request(*, workshop: Workshop, kind: str) -> PdfRender:
+def pdf_request(
+    *, kind: str, workshop: Workshop | None = None, subject: Subject | None = None
+) -> PdfRender:
     """Ask for the PDF of the workshop as it is now: its render row, queued if nobody asked
     before, or queued again if its last render failed or its worker was lost."""
-    key = _key(workshop, kind)
+    key = _key(subject := _subject(workshop, subject), kind)
     render = PdfRender.objects.defer("data").filter(**key).first()
     if render is None:
         try:
             # The row and its task are written together: a worker never sees one without
             # the other, and a rolled-back close queues nothing.
             with transaction.atomic():
-                render = PdfRender.objects.create(**key)
+                render = PdfRender.objects.create(**key, **subject.fields())
                 pdf_prepare.enqueue(render.pk)
         except IntegrityError:
             # Somebody asked a moment ago: wait for their render.
@@ -142,16 +158,16 @@ class PdfProgress:
         }
 
 
-def pdf_progress(*, workshop: Workshop, kind: str) -> PdfProgress:
+def pdf_progress(
+    *, kind: str, workshop: Workshop | None = None, subject: Subject | None = None
+) -> PdfProgress:
     """Where the PDF of the workshop as it is now stands, for the preparing page. Asking is
     idempotent, so a poll also recovers a render whose worker was lost."""
-    key = _key(workshop, kind)
+    key = _key(subject := _subject(workshop, subject), kind)
     expected = _expected_ms(kind)
-    if cache_path(
-        workshop=workshop, kind=kind, release=key["release"], as_at=key["as_at"]
-    ).exists():
+    if _path(subject, key).exists():
         return PdfProgress("ready", 0, 0, expected)
-    render = pdf_request(workshop=workshop, kind=kind)
+    render = pdf_request(kind=kind, subject=subject)
     now = timezone.now()
     if render.status == PdfRenderStatus.QUEUED:
         ahead = PdfRender.objects.filter(

@@ -1,4 +1,4 @@
-"""Rendering the two PDFs of a workshop with WeasyPrint.
+"""Rendering the two PDFs of a workshop, and the corporate roll-up, with WeasyPrint.
 
 Both are tagged PDF/UA-1 documents with the language and title set, as UK
 public bodies must publish accessible documents. Nothing is fetched from
@@ -24,6 +24,7 @@ from weasyprint.urls import URLFetcher
 from assessments.models import Workshop
 from assessments.pdf import context as pdf_context
 from assessments.pdf import tagging
+from assessments.selectors.rollup import STAGES, Rollup, level_label
 
 KINDS = ("wallchart", "report")
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "reports"
@@ -81,6 +82,22 @@ def pdf_render(workshop: Workshop, kind: str, *, as_at: datetime.date | None = N
         data=tagging.pdf_write(document, **PDF_OPTIONS),
         charts_complete=not context.get("charts_missing"),
     )
+
+
+# Each stage's pattern on the roll-up, as its page's key says it (static/css/rollup.css).
+STAGE_PATTERNS = {"starting": "dots", "developing": "stripes", "consolidating": "crossed"}
+
+
+def rollup_pdf(organisation, rollup: Rollup) -> bytes:
+    """The roll-up as a person's page shows it, on A3 landscape sheets: a task worker's."""
+    context = {
+        "organisation": organisation,
+        "rollup": rollup,
+        "stages": STAGES,
+        "key": [(value, label, STAGE_PATTERNS[value]) for value, label in STAGES],
+        "level_label": level_label(rollup.level) if rollup.level is not None else "",
+    }
+    return tagging.pdf_write(_layout("rollup", context), **PDF_OPTIONS)
 
 
 def _layout(kind: str, context: dict):

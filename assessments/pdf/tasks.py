@@ -1,8 +1,9 @@
 """The task a worker runs to draw a PDF (``python manage.py worker``; README, Operations).
 
-Queued by ``queue.py``, one per render row. The row is claimed with a conditional update
-(queued to rendering), so that a render queued twice (a lost worker's, asked again) is
-still drawn once.
+Queued by ``queue.py``, one per render row, whether a workshop's or the roll-up's (what it
+is of: ``subjects.py``). The row is claimed with a conditional update (queued to
+rendering), so that a render queued twice (a lost worker's, asked again) is still drawn
+once.
 """
 
 from __future__ import annotations
@@ -15,22 +16,16 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from assessments.documents import document_draw
-from assessments.models import PdfRender, PdfRenderStatus, Workshop
+from assessments.models import PdfRender, PdfRenderStatus
 from assessments.pdf import cache
-from assessments.pdf.cache import cache_path, cache_write
+from assessments.pdf.cache import cache_write
+from assessments.pdf.subjects import Subject, subject_of
 
 log = logging.getLogger(__name__)
 
 # A PDF drawn without its chart (the export failed or was too slow) is drawn once more
 # this much later, while the one with the tables is served.
 CHARTS_AGAIN_AFTER = datetime.timedelta(minutes=5)
-
-
-def _workshop(render: PdfRender) -> Workshop:
-    return Workshop.objects.select_related("organisation", "model_version").get(
-        pk=render.workshop_id
-    )
 
 
 @task()
@@ -42,10 +37,10 @@ def pdf_prepare(render_id: int) -> str:
     if not claimed:
         return "taken"  # drawn, being drawn by another worker, or gone
     render = PdfRender.objects.defer("data").get(pk=render_id)
-    workshop = _workshop(render)
-    if workshop.revision != render.revision:
-        # The workshop changed since the ask: nobody will ask for this revision again (a
-        # download asks for the current one; a closed workshop's change queued its own).
+    subject = subject_of(render)
+    if subject is None:
+        # What it is of changed since the ask (the workshop's revision moved, the roll-up
+        # shows something else): nobody will ask for this key again.
         render.delete()
         return "superseded"
     if render.release != cache.release_fingerprint():
@@ -57,12 +52,12 @@ def pdf_prepare(render_id: int) -> str:
         )
     started = time.monotonic()
     try:
-        drawn = document_draw(workshop, render.kind, as_at=render.as_at)
+        drawn = subject.draw(render.kind, as_at=render.as_at)
     except Exception as e:
         PdfRender.objects.filter(pk=render_id).update(
             status=PdfRenderStatus.FAILED, finished_at=timezone.now(), error=repr(e)[:2000]
         )
-        log.exception("Could not draw the %s of workshop %s", render.kind, workshop.code)
+        log.exception("Could not draw the %s of %s", render.kind, subject)
         raise
     PdfRender.objects.filter(pk=render_id).update(
         status=PdfRenderStatus.READY,
@@ -71,7 +66,7 @@ def pdf_prepare(render_id: int) -> str:
         finished_at=timezone.now(),
         render_ms=int((time.monotonic() - started) * 1000),
     )
-    _keep(render, workshop, drawn.data, drawn.charts_complete)
+    _keep(render, subject, drawn.data, drawn.charts_complete)
     if not drawn.charts_complete:
         pdf_charts_again.using(run_after=timezone.now() + CHARTS_AGAIN_AFTER).enqueue(render_id)
     return "ready"
@@ -87,30 +82,22 @@ def pdf_charts_again(render_id: int) -> str:
     if not claimed:
         return "taken"
     render = PdfRender.objects.defer("data").get(pk=render_id)
-    workshop = _workshop(render)
-    if workshop.revision != render.revision:
+    subject = subject_of(render)
+    if subject is None:
         return "superseded"
-    drawn = document_draw(workshop, render.kind, as_at=render.as_at)
+    drawn = subject.draw(render.kind, as_at=render.as_at)
     if not drawn.charts_complete:
         return "still without charts"
     PdfRender.objects.filter(pk=render_id).update(data=drawn.data, charts_complete=True)
-    _keep(render, workshop, drawn.data, True)
+    _keep(render, subject, drawn.data, True)
     return "ready"
 
 
-def _keep(render: PdfRender, workshop: Workshop, data: bytes, charts_complete: bool) -> None:
+def _keep(render: PdfRender, subject: Subject, data: bytes, charts_complete: bool) -> None:
     if charts_complete:
-        path = cache_path(
-            workshop=workshop,
-            kind=render.kind,
-            revision=render.revision,
-            release=render.release,
-            as_at=render.as_at,
-        )
+        path = subject.path(render.kind, release=render.release, as_at=render.as_at)
         cache_write(path, data, kind=render.kind)
     # Earlier revisions, days and releases of this document are never served again.
-    PdfRender.objects.filter(
-        workshop_id=render.workshop_id, kind=render.kind, revision__lte=render.revision
-    ).exclude(pk=render.pk).exclude(
+    subject.earlier(render).exclude(pk=render.pk).exclude(
         status__in=(PdfRenderStatus.QUEUED, PdfRenderStatus.RENDERING)
     ).delete()

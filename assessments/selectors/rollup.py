@@ -18,6 +18,8 @@ function), their consensus and targets, the barriers' names, the overdue actions
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -255,3 +257,36 @@ def _barriers(organisation, seen_slugs: set[str]) -> list[tuple[str, str]]:
     known = {slug for slug, _name in current}
     extra = sorted(seen_slugs - known)
     return current + [(slug, slug.replace("-", " ").capitalize()) for slug in extra]
+
+
+def rollup_digest(rollup: Rollup, *, organisation) -> str:
+    """A hash of everything the roll-up's documents show, read from ``rollup`` (no query):
+    the key of their render (``PdfRender.digest``). Two people who follow the same units see
+    the same and share one render; a workshop closing, a unit renamed, an action overdue is
+    another document, and another key.
+
+    What the documents do not show stays out, so that it does not split renders: whether the
+    person sees a unit's workshops in full (the documents show outcomes only, to everyone).
+    """
+    shown = {
+        "organisation": [organisation.pk, organisation.name],
+        "today": rollup.today.isoformat(),
+        "level": rollup.level,
+        "barriers": rollup.barriers,
+        "stale_after_days": rollup.stale_after_days,
+        "rows": [
+            {
+                "unit": [row.unit.pk, row.unit.name, row.unit.depth],
+                "path": [u.name for u in row.path],
+                "workshops": [
+                    [str(w.code), w.title, w.date.isoformat()] for w in row.trend_workshops
+                ],
+                "cells": [[c.consensus, c.target] for c in row.cells],
+                "trend": [[p.stage for p in t.points] for t in row.trend],
+                "overdue": row.overdue,
+                "stale": row.stale,
+            }
+            for row in rollup.rows
+        ],
+    }
+    return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()

@@ -1,5 +1,6 @@
 """The documents of a workshop (``assessments/documents.py``: the two PDFs, the Word report,
 the spreadsheets): served once a task worker has drawn them, a preparing page until then.
+The roll-up's documents are served the same way (``document_response``; ``rollup.py``).
 
 Request workers never draw a document (``assessments/pdf/queue.py`` says why): a download
 of one not drawn yet asks for it and answers a page that follows the render
@@ -13,9 +14,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from assessments.documents import DOCUMENTS, document_filename
+from assessments.documents import DOCUMENTS
 from assessments.models import PdfKind, PdfRenderStatus
 from assessments.pdf import queue
+from assessments.pdf.subjects import Subject, WorkshopDocuments
 from assessments.views.fetch import workshop_get
 from breakthrough.middleware import answers_json
 from organisations.access import OrganisationRequest, organisation_view
@@ -36,34 +38,57 @@ REFRESH_AFTER = 3  # seconds
 
 def _download(request: OrganisationRequest, code, kind: str) -> HttpResponse:
     workshop = workshop_get(request, code)
-    data = queue.pdf_ready(workshop=workshop, kind=kind)
+    kwargs = {"org": request.organisation.slug, "code": workshop.code}
+    return document_response(
+        request,
+        WorkshopDocuments(workshop),
+        kind,
+        pdf_url=reverse(URL_NAMES[kind], kwargs=kwargs),
+        status_url=reverse(f"{URL_NAMES[kind]}_status", kwargs=kwargs),
+        back_url=reverse("workshop_detail", kwargs=kwargs),
+        back_label=workshop.title,
+    )
+
+
+def document_response(
+    request: OrganisationRequest,
+    subject: Subject,
+    kind: str,
+    *,
+    pdf_url: str,
+    status_url: str,
+    back_url: str,
+    back_label: str,
+) -> HttpResponse:
+    """The document ``kind`` of ``subject`` if drawn; else, having asked for it, the page
+    that follows its render (``pdf_url`` and ``status_url`` say where, and ``back_url``
+    leads back to what it is of)."""
+    data = queue.pdf_ready(subject=subject, kind=kind)
     progress = None
     if data is None:
-        progress = queue.pdf_progress(workshop=workshop, kind=kind)  # asks for it
+        progress = queue.pdf_progress(subject=subject, kind=kind)  # asks for it
         if progress.state == "ready":  # drawn a moment ago
-            data = queue.pdf_ready(workshop=workshop, kind=kind)
+            data = queue.pdf_ready(subject=subject, kind=kind)
     if data is not None:
         document = DOCUMENTS[kind]
         response = HttpResponse(data, content_type=document.content_type)
-        filename = document_filename(workshop, kind)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = f'attachment; filename="{subject.filename(kind)}"'
         response["Cache-Control"] = "private, no-cache"
         return response
     failed = progress.state == PdfRenderStatus.FAILED
-    kwargs = {"org": request.organisation.slug, "code": workshop.code}
     response = render(
         request,
         "reports/preparing.html",
         {
-            "workshop": workshop,
             "kind": kind,
             "name": DOCUMENTS[kind].name,
             "progress": progress,
             "failed": failed,
             "refresh_after": REFRESH_AFTER,
-            "pdf_url": reverse(URL_NAMES[kind], kwargs=kwargs),
-            "status_url": reverse(f"{URL_NAMES[kind]}_status", kwargs=kwargs),
-            "workshop_url": reverse("workshop_detail", kwargs=kwargs),
+            "pdf_url": pdf_url,
+            "status_url": status_url,
+            "back_url": back_url,
+            "back_label": back_label,
         },
         # 202: asked for and being prepared; a render that failed for good is our error.
         status=500 if failed else 202,
@@ -71,6 +96,12 @@ def _download(request: OrganisationRequest, code, kind: str) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["Retry-After"] = str(REFRESH_AFTER)
     return response
+
+
+def document_status_response(subject: Subject, kind: str) -> JsonResponse:
+    """Where a document's render stands, for the preparing page (``pdf_wait.js``)."""
+    progress = queue.pdf_progress(subject=subject, kind=kind)
+    return JsonResponse(progress.as_json(), headers={"Cache-Control": "no-store"})
 
 
 @organisation_view
@@ -87,5 +118,4 @@ def document_download(request: OrganisationRequest, code, kind: str) -> HttpResp
 def document_status(request: OrganisationRequest, code, kind: str) -> JsonResponse:
     """Where a document's render stands, for the preparing page (``pdf_wait.js``)."""
     workshop = workshop_get(request, code)
-    progress = queue.pdf_progress(workshop=workshop, kind=kind)
-    return JsonResponse(progress.as_json(), headers={"Cache-Control": "no-store"})
+    return document_status_response(WorkshopDocuments(workshop), kind)

@@ -5,17 +5,22 @@ bodies."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from assessments.models import Workshop
+from assessments.documents import DOCUMENTS
+from assessments.models import PdfKind, Workshop
+from assessments.pdf.subjects import RollupDocuments
 from assessments.selectors.comparison import comparison_for
 from assessments.selectors.outcome import workshop_outcome
 from assessments.selectors.rollup import rollup_of
 from assessments.selectors.units import scope_of
 from assessments.views.fetch import actor_in
+from assessments.views.reports import document_response, document_status_response
+from breakthrough.middleware import answers_json
 from organisations.access import OrganisationRequest, organisation_view
 from organisations.comparison import comparison_share_set
 from organisations.rules import ensure, follows_workshop, sees_workshop
@@ -29,16 +34,70 @@ def _level(value: str | None) -> int | None:
         return None  # a level that is not a number narrows nothing
 
 
-@organisation_view
-@require_safe
-def rollup(request: OrganisationRequest) -> HttpResponse:
-    """Every unit the person follows, side by side (?level= narrows to one level)."""
+def _rollup(request: OrganisationRequest):
+    """The roll-up as the person reads it (their units; ?level= narrows to one level)."""
     ensure(request.actor, "read_rollup")
     scope = scope_of(organisation=request.organisation, actor=request.actor)
     data = rollup_of(
         organisation=request.organisation, scope=scope, level=_level(request.GET.get("level"))
     )
-    return render(request, "rollup/rollup.html", {"rollup": data, "scope": scope})
+    return scope, data
+
+
+@organisation_view
+@require_safe
+def rollup(request: OrganisationRequest) -> HttpResponse:
+    """Every unit the person follows, side by side (?level= narrows to one level)."""
+    scope, data = _rollup(request)
+    org, query = request.organisation.slug, _level_query(data.level)
+    # The same roll-up as a document: the same units, at the level chosen here.
+    downloads = [
+        (reverse(name, args=[org]) + query, DOCUMENTS[kind].link)
+        for kind, name in URL_NAMES.items()
+    ]
+    return render(
+        request, "rollup/rollup.html", {"rollup": data, "scope": scope, "downloads": downloads}
+    )
+
+
+# The roll-up's documents, by address name (``assessments/urls/rollup.py``); each status is
+# "<name>_status".
+URL_NAMES = {PdfKind.ROLLUP: "rollup_pdf", PdfKind.ROLLUP_XLSX: "rollup_xlsx"}
+
+
+def _level_query(level: int | None) -> str:
+    return "" if level is None else f"?level={level}"
+
+
+def _documents(request: OrganisationRequest) -> RollupDocuments:
+    _scope, data = _rollup(request)
+    return RollupDocuments(request.organisation, data, request.membership)
+
+
+@organisation_view
+@require_GET
+def rollup_document(request: OrganisationRequest, kind: str) -> HttpResponse:
+    """The roll-up as an A3 PDF or a workbook, as the person's page shows it (their units,
+    the level they chose): drawn by the task worker, a preparing page until then."""
+    documents = _documents(request)
+    org, query = request.organisation.slug, _level_query(documents.rollup.level)
+    return document_response(
+        request,
+        documents,
+        kind,
+        pdf_url=reverse(URL_NAMES[kind], args=[org]) + query,
+        status_url=reverse(f"{URL_NAMES[kind]}_status", args=[org]) + query,
+        back_url=reverse("rollup", args=[org]) + query,
+        back_label="Roll-up",
+    )
+
+
+@answers_json
+@organisation_view
+@require_GET
+def rollup_document_status(request: OrganisationRequest, kind: str) -> JsonResponse:
+    """Where the roll-up document's render stands, for the preparing page."""
+    return document_status_response(_documents(request), kind)
 
 
 @organisation_view
