@@ -43,6 +43,8 @@ ASSESS, CONSENSUS = 2, 3
 class Phase:
     name: str
     polls: list[float] = field(default_factory=list)
+    polls_304: list[float] = field(default_factory=list)
+    trace: list[tuple[float, float, int]] = field(default_factory=list)  # start, s, status
     pages: list[float] = field(default_factory=list)
     submits: list[float] = field(default_factory=list)
     changes: list[float] = field(default_factory=list)
@@ -193,6 +195,9 @@ class Run:
             if status in (200, 304):
                 if phase:
                     phase.polls.append(seconds)
+                    phase.trace.append((time.monotonic() - seconds, seconds, status))
+                    if status == 304:
+                        phase.polls_304.append(seconds)
             elif phase:
                 phase.error(f"poll {status}")
             if status == 200:
@@ -329,6 +334,9 @@ def summary(phase: Phase) -> dict:
         "name": phase.name,
         "polls": len(phase.polls),
         "poll_p95_ms": p95(phase.polls) and p95(phase.polls) * 1000,
+        "poll_p50_ms": phase.polls and statistics.median(phase.polls) * 1000,
+        "polls_304": len(phase.polls_304),
+        "poll_304_p95_ms": p95(phase.polls_304) and p95(phase.polls_304) * 1000,
         "pages": len(phase.pages),
         "page_p95_ms": p95(phase.pages) and p95(phase.pages) * 1000,
         "submits": len(phase.submits),
@@ -346,6 +354,11 @@ def summary(phase: Phase) -> dict:
 
 def rooms_run(seed: dict, port: int, args) -> dict:
     phases = asyncio.run(Run(seed, port, args).run())
+    if getattr(args, "trace", None):
+        with open(args.trace, "w") as f:
+            for phase in phases:
+                for start, seconds, status in phase.trace:
+                    f.write(f"{phase.name}\t{start:.3f}\t{seconds * 1000:.1f}\t{status}\n")
     return {
         "rooms": len(seed["rooms"]),
         "people": len(seed["rooms"][0]["members"]),

@@ -950,6 +950,9 @@ def main() -> None:
         "--rooms", type=int, default=20, help="the rooms run: how many workshops of 12 at once"
     )
     parser.add_argument("--warm", type=int, default=15, help="the rooms run's warm-up, seconds")
+    parser.add_argument(
+        "--trace", help="the rooms run: write every poll (phase, start, ms, status) to this file"
+    )
     parser.add_argument("--only", help="comma-separated scenarios to run (default: all)")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/README.md")
     parser.add_argument(
