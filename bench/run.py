@@ -796,6 +796,8 @@ def rooms_table(results: dict) -> list[str]:
         "|---|---:|---:|",
         row("polls answered", "polls", lambda v: f"{v:,}"),
         row("poll p95 (304 or 200)", "poll_p95_ms", ms_or),
+        row("poll p50", "poll_p50_ms", ms_or),
+        row("unchanged polls (304), p95", "poll_304_p95_ms", ms_or),
         row("pages loaded", "pages", lambda v: f"{v:,}"),
         row("page p95 (the workshop page)", "page_p95_ms", ms_or),
         row("submits", "submits", lambda v: f"{v:,}"),
