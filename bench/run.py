@@ -137,18 +137,18 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 class Server:
-    def __init__(self, env: dict, port: int, workers: int, worker_class: str = "sync"):
-        self.env, self.port, self.workers, self.worker_class = env, port, workers, worker_class
+    def __init__(self, env: dict, port: int, workers: int):
+        self.env, self.port, self.workers = env, port, workers
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self):
-        log(f"gunicorn: {self.workers} {self.worker_class} workers on 127.0.0.1:{self.port}")
+        # The worker class and threads are gunicorn.conf.py's, as production runs them.
+        log(f"gunicorn: {self.workers} workers (gunicorn.conf.py) on 127.0.0.1:{self.port}")
         self.errlog = open(OUT / f"gunicorn-{self.workers}.log", "w")  # noqa: SIM115
         cmd = [
             PYTHON, "-m", "gunicorn", "breakthrough.wsgi",
             "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(self.workers),
-            "--worker-class", self.worker_class,
             "--backlog", "2048",
             "--timeout", "60",
         ]  # fmt: skip

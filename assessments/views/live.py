@@ -50,7 +50,11 @@ REGIONS = ("stepper", "progress", "grid", "charts", "outcome")
 
 # ---------------------------------------------------------------- the 304 path
 
-AUTHORISED_FOR = 10.0  # seconds
+# A minute: each screen's polls land on every process in turn, and each process checks the
+# person in full once per window. At ten seconds about one poll in five went the full way,
+# and those took as much of the workers' time as all the one-query 304s together (py-spy
+# on a worker in the rooms run, bench/README.md).
+AUTHORISED_FOR = 60.0  # seconds
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,8 @@ class _Authorised:
 # Measured (bench/README.md): loading the session, user and membership on every
 # poll caps the 304 at a seventh of a trivial view; with this, a 304 is one query
 # (the revision, through the ORM). A stale entry can only tell a person whose access
-# was withdrawn in the last few seconds that nothing changed: every 200 goes
-# through the full checks below.
+# was withdrawn in the last minute that nothing changed: every 200 goes through the
+# full checks below, so nothing new reaches them.
 _authorised: dict[tuple[str, str, str], _Authorised] = {}
 
 
