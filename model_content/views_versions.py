@@ -57,7 +57,7 @@ def _detail_page(request, version: ModelVersion, status: int = 200) -> HttpRespo
 
 
 @organisation_view
-@form_back("version_detail", "version")
+@form_back("version_detail", "version", fetch=lambda request, version: _version(request, version))
 def version_copy(request: OrganisationRequest, version) -> HttpResponse:
     copy = services.version_copy(
         organisation=request.organisation, source=_version(request, version), by=request.actor
@@ -102,7 +102,7 @@ def version_edit(request: OrganisationRequest, version) -> HttpResponse:
 
 
 @organisation_view
-@form_back("version_detail", "version")
+@form_back("version_detail", "version", fetch=lambda request, version: _version(request, version))
 def version_publish(request: OrganisationRequest, version) -> HttpResponse:
     the_version = _version(request, version)
     services.version_publish(

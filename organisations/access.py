@@ -80,14 +80,18 @@ def post_or_back(
 
 
 def form_back(
-    page: str, *names: str
+    page: str, *names: str, fetch: Callable[..., object] | None = None
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """``post_or_back`` for a form of the organisation's own pages: reopened, it goes to
-    ``page`` (with the address's own ``names``: a version's code), which fetches what it
-    names through the organisation as ever."""
+    ``page`` (with the address's own ``names``: a version's code). An address that names an
+    object first finds it through the organisation with ``fetch`` (called with the request
+    and the address's arguments; it raises Http404), so another organisation's object
+    answers 404 here as on a POST, never a redirect."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         def back(request: OrganisationRequest, *args, **kwargs) -> HttpResponse:
+            if fetch is not None:
+                fetch(request, *args, **kwargs)
             return redirect(page, request.organisation.slug, *(kwargs[n] for n in names))
 
         wrapper = post_or_back(view, back)

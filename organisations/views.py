@@ -34,7 +34,14 @@ from organisations.forms import (
     WayInPasswordResetForm,
     refusal_onto,
 )
-from organisations.models import AuditEvent, Membership, Role, SignInMethod, SsoAdmission
+from organisations.models import (
+    AuditEvent,
+    Invitation,
+    Membership,
+    Role,
+    SignInMethod,
+    SsoAdmission,
+)
 from organisations.rules import ensure
 
 
@@ -249,14 +256,20 @@ def member_remove(request: OrganisationRequest) -> HttpResponse:
     return redirect("members", request.organisation.slug)
 
 
-@organisation_view
-@form_back("members")
-def invitation_cancel(request: OrganisationRequest, invitation) -> HttpResponse:
+def _invitation_open(request: OrganisationRequest, invitation) -> Invitation:
+    """One of the organisation's invitations not yet accepted, or 404."""
     found = request.organisation.invitations.filter(
         code=invitation, accepted_at__isnull=True
     ).first()
     if found is None:
         raise Http404("No such invitation")
+    return found
+
+
+@organisation_view
+@form_back("members", fetch=_invitation_open)
+def invitation_cancel(request: OrganisationRequest, invitation) -> HttpResponse:
+    found = _invitation_open(request, invitation)
     services.invitation_revoke(invitation=found, actor=request.actor)
     messages.success(request, f"The invitation to {found.email} was withdrawn.")
     return redirect("members", request.organisation.slug)
