@@ -387,6 +387,9 @@ def test_the_worker_command_draws_what_is_queued_and_clears_what_dead_workers_le
     from assessments.models import WorkerHeartbeat
 
     settings.CHART_EXPORT_DIR = tmp_path / "chart-export"
+    # The command runs in the test's own process: lowering its priority would leave the rest
+    # of the suite niced (test_report_charts.py tests the priority, in child processes).
+    settings.WORKER_NICE = 0
     left_behind = settings.CHART_EXPORT_DIR / f"{socket.gethostname()}-{_not_running()}"
     (left_behind / "browser-1").mkdir(parents=True)
     closed = workshop_completed(organisation=northshire, facilitator=alice, members=team)
