@@ -105,3 +105,22 @@ def test_the_page_a_person_sees_while_the_database_is_away(live_server, page_for
     page.goto(f"{live_server.url}/o/northshire/")
     expect(page.get_by_role("heading", level=1)).to_have_text("The server is briefly unavailable")
     screenshot(page, "database-unavailable-503")
+
+
+def test_the_chief_executives_roll_up_is_prepared_then_downloads_by_itself(
+    live_server, page_for, closed_workshop, vic
+):
+    """The roll-up's PDF goes through the same worker and preparing page as a workshop's."""
+    page = page_for(vic)
+    page.goto(f"{live_server.url}/o/northshire/rollup/")
+    page.get_by_role("link", name="Roll-up (PDF, A3)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preparing the roll-up…")
+    screenshot(page, "rollup-preparing")
+    assert page.csp_errors == []
+    with page.expect_download(timeout=20_000) as download:
+        worker_run()
+    assert download.value.suggested_filename.endswith(".pdf")
+    with open(download.value.path(), "rb") as f:
+        assert f.read(5) == b"%PDF-"
+    page.get_by_role("link", name="← Roll-up").click()
+    expect(page).to_have_url(f"{live_server.url}/o/northshire/rollup/")
