@@ -9,7 +9,6 @@ comes back on the unit's page with what was typed and the reason (400), never a 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
@@ -20,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from organisations import units as services
-from organisations.access import OrganisationRequest, form_back, organisation_view, post_or_back
+from organisations.access import OrganisationRequest, form_back, organisation_view
 from organisations.forms import refusal_onto
 from organisations.models import Membership, Role, Unit, UnitMembership, person_name
 from organisations.rules import can, ensure, sees_unit
@@ -105,15 +104,13 @@ def _changing(request: OrganisationRequest, code) -> tuple[Tree, Unit]:
     return tree, _unit_in(tree, code)
 
 
-def _unit_form(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A unit form's address answers POST; opened again from the address bar it answers the
-    unit's page (after finding the unit through the organisation: 404 for anyone else's)."""
+def _unit_found(request: OrganisationRequest, unit) -> Unit:
+    return _unit_in(units_tree(request.organisation), unit)
 
-    def reopened(request: OrganisationRequest, unit, *args, **kwargs) -> HttpResponse:
-        found = _unit_in(units_tree(request.organisation), unit)
-        return redirect("unit_detail", request.organisation.slug, found.code)
 
-    return post_or_back(view, reopened)
+# A unit form's address answers POST; opened again from the address bar it answers the
+# unit's page (after finding the unit through the organisation: 404 for anyone else's).
+_unit_form = form_back("unit_detail", "unit", fetch=_unit_found)
 
 
 # ---------------------------------------------------------------- the tree
