@@ -190,6 +190,38 @@ def test_a_worker_leading_its_own_session_lowers_its_autogroup_too(settings):
     assert autogroup.split()[-1] == str(min(os.nice(0) + 7, 19))  # "/autogroup-85 nice 7"
 
 
+def _a_worker_and_its_browser() -> tuple[str, str]:
+    import os
+    from pathlib import Path
+
+    from assessments.pdf.worker import priority_lower
+
+    os.setsid()
+    priority_lower()
+    browser = pdf_charts._Browser(timeout=20)
+    try:
+        theirs = Path(f"/proc/{browser.kaleido.subprocess.pid}/autogroup").read_text()
+        return Path("/proc/self/autogroup").read_text(), theirs
+    finally:
+        browser.abandon()
+
+
+def test_the_chart_browser_of_a_worker_is_as_low_in_priority_as_the_worker(settings):
+    """Chromium is started in a session of its own, so a scheduling group of its own: left at
+    niceness 0 it took a core from the app servers while the worker rendered (bench)."""
+    import multiprocessing
+    import os
+    from pathlib import Path
+
+    if not Path("/proc/self/autogroup").exists():
+        pytest.skip("this kernel has no autogroups")
+    settings.WORKER_NICE = 7
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        ours, browsers = pool.apply(_a_worker_and_its_browser)
+    assert ours.split()[0] != browsers.split()[0]  # two groups: "/autogroup-85 nice 7"
+    assert browsers.split()[-1] == ours.split()[-1] == str(min(os.nice(0) + 7, 19))
+
+
 def _gone_within(path, *, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while path.exists() and time.monotonic() < deadline:
