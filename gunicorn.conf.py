@@ -27,3 +27,8 @@ def post_worker_init(worker):
     get_resolver().url_patterns  # noqa: B018
     gc.collect()
     gc.freeze()
+    # The unchanged poll's revision, from PostgreSQL's notices rather than a query each time
+    # (assessments/watch.py); after the fork, so that each worker has its own connection.
+    from assessments.watch import watch_start
+
+    watch_start()

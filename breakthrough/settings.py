@@ -131,6 +131,10 @@ DATABASES = {
     )
 }
 DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+# Each app server process listens to PostgreSQL's notices of workshops changed, so that an
+# unchanged poll is answered without a query (assessments/watch.py). It checks itself; off
+# where notices cannot reach it (a pooler in transaction mode).
+WORKSHOP_WATCH = env_bool("WORKSHOP_WATCH", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3 prepares a statement the fifth time a connection runs it: from then on
     # PostgreSQL neither parses nor plans it again, for any parameters. Measured in-process

@@ -2,8 +2,9 @@
 
 Stateless HTTP, so that it works behind any load balancer with several app
 servers and nothing else: each page polls ``state/`` every second with the
-ETag it last saw. An unchanged workshop answers 304 after one SQL statement
-(see ``_unchanged``); a changed one answers the server-rendered regions the
+ETag it last saw. An unchanged workshop answers 304 after one SQL statement,
+or none where the process's watch has heard of no change (``_unchanged``,
+``assessments/watch.py``); a changed one answers the server-rendered regions the
 page asked for, so the page and the poll show the same HTML.
 
 "Unchanged" is judged by what the regions asked for show (``_etag``): a member's
@@ -38,6 +39,7 @@ from assessments.pages import outcome_regions
 from assessments.selectors import workshops as selectors
 from assessments.selectors.outcome import workshop_outcome
 from assessments.views.fetch import actor_in, workshop_get
+from assessments.watch import workshop_row
 from breakthrough.middleware import answers_json
 from model_content.models import Stage
 from organisations.access import NO_STORE, OrganisationRequest, organisation_view
@@ -68,7 +70,7 @@ class _Authorised:
 # Per process: this session was allowed to read this workshop a moment ago.
 # Measured (bench/README.md): loading the session, user and membership on every
 # poll caps the 304 at a seventh of a trivial view; with this, a 304 is one query
-# (the revision, through the ORM). A stale entry can only tell a person whose access
+# (the revision, through the ORM), or none while the process's watch has it. A stale entry can only tell a person whose access
 # was withdrawn in the last minute that nothing changed: every 200 goes through the
 # full checks below, so nothing new reaches them.
 _authorised: dict[tuple[str, str, str], _Authorised] = {}
@@ -108,8 +110,13 @@ def _unchanged(request: HttpRequest, org: str, code) -> HttpResponse | None:
     entry = _authorised.get((session_key, org, str(code)))
     if entry is None or entry.until < time.monotonic():
         return None
-    row = (
-        Workshop.objects.filter(pk=entry.workshop_id).values_list("revision", *STEP_FIELDS).first()
+    row = workshop_row(
+        entry.workshop_id,
+        lambda: (
+            Workshop.objects.filter(pk=entry.workshop_id)
+            .values_list("revision", *STEP_FIELDS)
+            .first()
+        ),
     )
     if row is None:
         return None
