@@ -11,6 +11,37 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Behind the organisation's reverse proxy, which sets X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Each worker on a core of its own, while there are no more workers than cores: measured
+# (bench/README.md), while the task worker drew PDFs on the same server the kernel now and
+# then put both request workers on one core and left the other to the renderer, whatever its
+# priority, and the room's polls waited behind each other (p95 2 x). Pinned, a request worker
+# woken on its core takes it from the renderer at once.
+pin_workers = os.environ.get("GUNICORN_PIN_WORKERS", "true").lower() in ("1", "true", "yes")
+
+
+def core_for(cores: list[int], taken: list[int | None], workers: int) -> int | None:
+    """The core for a worker about to start, given those its running siblings hold; None to
+    leave it to the kernel (more workers than cores)."""
+    if workers > len(cores):
+        return None
+    return min(cores, key=lambda core: (taken.count(core), core))
+
+
+def pre_fork(server, worker):
+    # In the arbiter, which knows which cores the running workers hold: a worker that
+    # replaces one that died takes the core it left.
+    worker.core = None
+    if pin_workers and hasattr(os, "sched_setaffinity"):
+        worker.core = core_for(
+            sorted(os.sched_getaffinity(0)),
+            [getattr(w, "core", None) for w in server.WORKERS.values()],
+            server.num_workers,
+        )
+
+
+def post_fork(server, worker):
+    if getattr(worker, "core", None) is not None:
+        os.sched_setaffinity(0, {worker.core})
 
 
 def post_worker_init(worker):
