@@ -70,9 +70,10 @@ class _Authorised:
 # Per process: this session was allowed to read this workshop a moment ago.
 # Measured (bench/README.md): loading the session, user and membership on every
 # poll caps the 304 at a seventh of a trivial view; with this, a 304 is one query
-# (the revision, through the ORM), or none while the process's watch has it. A stale entry can only tell a person whose access
-# was withdrawn in the last minute that nothing changed: every 200 goes through the
-# full checks below, so nothing new reaches them.
+# (the revision, through the ORM), or none while the process's watch has it. A stale
+# entry can only tell a person whose access was withdrawn in the last minute that
+# nothing changed: every 200 goes through the full checks below, so nothing new
+# reaches them.
 _authorised: dict[tuple[str, str, str], _Authorised] = {}
 
 
