@@ -640,7 +640,7 @@ FLOOR_LABELS = {
     "organisation_view_values_list": "`organisation_view` + the revision via `values_list` "
     "(four queries)",
     "cached_auth": "authorisation cached 10 s per process + the revision (one query, as the "
-    "state endpoint's 304)",
+    "state endpoint's 304 in a process without a watch)",
 }
 
 
