@@ -11,18 +11,20 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Behind the organisation's reverse proxy, which sets X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Each worker on a core of its own, while there are no more workers than cores: measured
+# Each worker on a core of its own, where there are as many workers as cores: measured
 # (bench/README.md), while the task worker drew PDFs on the same server the kernel now and
 # then put both request workers on one core and left the other to the renderer, whatever its
 # priority, and the room's polls waited behind each other (p95 2 x). Pinned, a request worker
-# woken on its core takes it from the renderer at once.
+# woken on its core takes it from the renderer at once. With fewer workers than the cores
+# this process may use (a container given a share of a bigger host), or more, the kernel
+# places them: pinned there, every such container's workers would crowd onto the same cores.
 pin_workers = os.environ.get("GUNICORN_PIN_WORKERS", "true").lower() in ("1", "true", "yes")
 
 
 def core_for(cores: list[int], taken: list[int | None], workers: int) -> int | None:
     """The core for a worker about to start, given those its running siblings hold; None to
-    leave it to the kernel (more workers than cores)."""
-    if workers > len(cores):
+    leave it to the kernel (not one worker per core)."""
+    if workers != len(cores):
         return None
     return min(cores, key=lambda core: (taken.count(core), core))
 
