@@ -346,3 +346,28 @@ def test_a_render_whose_asker_can_no_longer_read_the_roll_up_is_superseded_not_d
     client_for(alice).get(url("rollup_pdf"))
     Membership.objects.filter(user=alice).delete()
     assert not PdfRender.objects.exists()
+
+
+def test_a_roll_up_drawn_clears_the_disk_of_every_earlier_days_roll_up_but_not_todays(
+    client_for, example, vic, settings
+):
+    """A roll-up's folder is named for a digest of what it showed that day: nobody asks for
+    it again, and every reader's every day stayed on disk for ever."""
+    root = settings.PDF_CACHE_DIR / "rollup" / str(example["top"].organisation.code)
+    yesterday, today = days_ago(1), days_ago(0)
+    old = root / ("a" * 64)  # someone's roll-up of yesterday
+    old.mkdir(parents=True)
+    (old / f"rollup-{'a' * 12}-{yesterday:%Y%m%d}-0123456789ab.pdf").write_bytes(b"%PDF old")
+    (old / f"rollup_xlsx-{'a' * 12}-{yesterday:%Y%m%d}-0123456789ab.xlsx").write_bytes(b"PK")
+    other = root / ("b" * 64)  # another reader's roll-up of today
+    other.mkdir()
+    (other / f"rollup-{'b' * 12}-{today:%Y%m%d}-0123456789ab.pdf").write_bytes(b"%PDF today")
+
+    client_for(vic).get(url("rollup_pdf"))
+    worker_run()
+
+    assert not old.exists()
+    assert other.exists()
+    [mine] = [f for f in root.iterdir() if f not in (other,)]
+    assert [p.suffix for p in mine.iterdir()] == [".pdf"]
+    assert client_for(vic).get(url("rollup_pdf")).status_code == 200

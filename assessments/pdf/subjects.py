@@ -13,6 +13,7 @@ import datetime
 from pathlib import Path
 from typing import Protocol
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from assessments.documents import (
@@ -46,6 +47,8 @@ class Subject(Protocol):
 
     def earlier(self, render: PdfRender) -> QuerySet: ...  # never served once it is drawn
 
+    def disk_tidy(self, render: PdfRender) -> None: ...  # the files ``earlier`` leaves on disk
+
 
 class WorkshopDocuments:
     """A workshop's documents, at its current revision."""
@@ -78,6 +81,9 @@ class WorkshopDocuments:
         return PdfRender.objects.filter(
             workshop_id=render.workshop_id, kind=render.kind, revision__lte=render.revision
         )
+
+    def disk_tidy(self, render: PdfRender) -> None:
+        pass  # one folder per workshop, and ``cache_write`` removes its earlier files
 
     @classmethod
     def of_render(cls, render: PdfRender) -> WorkshopDocuments | None:
@@ -113,7 +119,7 @@ class RollupDocuments:
     def path(self, kind: str, *, release: str, as_at: datetime.date) -> Path:
         # A folder per digest: another person's roll-up is not an earlier file of this one.
         return cache.document_path(
-            folder=f"rollup/{self.organisation.code}/{self.digest}",
+            folder=str(self._root().relative_to(settings.PDF_CACHE_DIR) / self.digest),
             kind=kind,
             version=self.digest[:12],
             release=release,
@@ -132,6 +138,13 @@ class RollupDocuments:
         return PdfRender.objects.filter(
             organisation_id=render.organisation_id, workshop__isnull=True, kind=render.kind
         ).filter(Q(as_at__lt=render.as_at) | Q(digest=render.digest))
+
+    def disk_tidy(self, render: PdfRender) -> None:
+        # Every digest's folder of earlier days, as ``earlier`` does for the rows.
+        cache.folders_prune(self._root(), before=render.as_at)
+
+    def _root(self) -> Path:
+        return Path(settings.PDF_CACHE_DIR) / "rollup" / str(self.organisation.code)
 
     @classmethod
     def of_render(cls, render: PdfRender) -> RollupDocuments | None:

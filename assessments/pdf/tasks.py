@@ -101,3 +101,4 @@ def _keep(render: PdfRender, subject: Subject, data: bytes, charts_complete: boo
     subject.earlier(render).exclude(pk=render.pk).exclude(
         status__in=(PdfRenderStatus.QUEUED, PdfRenderStatus.RENDERING)
     ).delete()
+    subject.disk_tidy(render)
