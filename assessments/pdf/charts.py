@@ -119,7 +119,7 @@ class _Browser:
         except BaseException:
             self.abandon()
             raise
-        autogroup_inherit(self.kaleido.subprocess.pid)
+        autogroup_match(self.kaleido.subprocess.pid)
 
     def _call(self, coroutine, *, timeout: float):
         future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
@@ -153,15 +153,15 @@ class _Browser:
         sweep.start()
 
 
-def autogroup_inherit(pid: int) -> bool:
-    """Give the scheduling group of the browser ``pid`` this process's niceness; whether
-    it was given.
+def autogroup_match(pid: int) -> bool:
+    """Give the scheduling group of process ``pid`` this process's niceness; whether it was
+    given (the worker's own group, ``worker.priority_lower``, and its chart browser's).
 
-    choreographer starts Chromium in a session of its own (``start_new_session``), and
-    where the kernel has autogroups a new session is a new group at niceness 0. The kernel
-    shares the CPU between groups first, so however low the worker's priority, the chart
-    export weighed as much as both app servers together, and polls waited behind it
-    (bench/README.md). A child inherits its parent's niceness; its group's is set here."""
+    A niceness weighs only within a group, and the kernel shares the CPU between groups
+    first. choreographer starts Chromium in a session of its own (``start_new_session``),
+    and where the kernel has autogroups a new session is a new group at niceness 0: however
+    low the worker's priority, the chart export weighed as much as both app servers
+    together, and polls waited behind it (bench/README.md)."""
     niceness = min(os.nice(0), 19)
     if niceness <= 0:
         return False
@@ -172,11 +172,11 @@ def autogroup_inherit(pid: int) -> bool:
             return True
         except BlockingIOError:
             # The kernel allows one such change every 100 ms to a process without
-            # CAP_SYS_ADMIN, and the worker changed its own group's just before.
+            # CAP_SYS_ADMIN: the worker's own, then its browser's a moment later.
             time.sleep(0.12)
-        except OSError:  # no autogroups here, or the browser has gone
+        except OSError:  # no autogroups here, or the process has gone
             return False
-    log.warning("Could not lower the chart browser's scheduling group")
+    log.warning("Could not lower the scheduling group of process %s", pid)
     return False
 
 

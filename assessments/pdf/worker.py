@@ -10,7 +10,6 @@ import logging
 import os
 import socket
 import threading
-from pathlib import Path
 
 from django.conf import settings
 from django.db import Error, connection
@@ -51,8 +50,7 @@ def priority_lower() -> int:
     ``CPUWeight`` (README, Operations)."""
     niceness = os.nice(settings.WORKER_NICE)
     if settings.WORKER_NICE and os.getsid(0) == os.getpid():
-        with contextlib.suppress(OSError):  # no autogroups here, or not allowed
-            Path("/proc/self/autogroup").write_text(str(min(niceness, 19)))
+        charts.autogroup_match(os.getpid())
     return niceness
 
 
