@@ -354,20 +354,19 @@ def test_a_roll_up_drawn_clears_the_disk_of_every_earlier_days_roll_up_but_not_t
     """A roll-up's folder is named for a digest of what it showed that day: nobody asks for
     it again, and every reader's every day stayed on disk for ever."""
     root = settings.PDF_CACHE_DIR / "rollup" / str(example["top"].organisation.code)
-    yesterday, today = days_ago(1), days_ago(0)
-    old = root / ("a" * 64)  # someone's roll-up of yesterday
+    yesterday, today = f"{days_ago(1):%Y%m%d}", f"{days_ago(0):%Y%m%d}"
+    old = root / yesterday / ("a" * 64)  # someone's roll-up of yesterday
     old.mkdir(parents=True)
-    (old / f"rollup-{'a' * 12}-{yesterday:%Y%m%d}-0123456789ab.pdf").write_bytes(b"%PDF old")
-    (old / f"rollup_xlsx-{'a' * 12}-{yesterday:%Y%m%d}-0123456789ab.xlsx").write_bytes(b"PK")
-    other = root / ("b" * 64)  # another reader's roll-up of today
-    other.mkdir()
-    (other / f"rollup-{'b' * 12}-{today:%Y%m%d}-0123456789ab.pdf").write_bytes(b"%PDF today")
+    (old / f"rollup-{'a' * 12}-{yesterday}-0123456789ab.pdf").write_bytes(b"%PDF old")
+    other = root / today / ("b" * 64)  # another reader's roll-up of today
+    other.mkdir(parents=True)
+    (other / f"rollup-{'b' * 12}-{today}-0123456789ab.pdf").write_bytes(b"%PDF today")
 
     client_for(vic).get(url("rollup_pdf"))
     worker_run()
 
-    assert not old.exists()
+    assert sorted(f.name for f in root.iterdir()) == [today]
     assert other.exists()
-    [mine] = [f for f in root.iterdir() if f not in (other,)]
+    [mine] = [f for f in (root / today).iterdir() if f != other]
     assert [p.suffix for p in mine.iterdir()] == [".pdf"]
     assert client_for(vic).get(url("rollup_pdf")).status_code == 200

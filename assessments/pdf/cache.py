@@ -22,7 +22,6 @@ import functools
 import hashlib
 import logging
 import os
-import re
 import shutil
 import tempfile
 from importlib.metadata import version
@@ -124,27 +123,14 @@ def cache_write(path: Path, data: bytes, *, kind: str) -> bool:
                 os.unlink(tmp)
 
 
-_DAY = re.compile(r"-(\d{8})-")
-
-
-def folders_prune(root: Path, *, before: datetime.date) -> list[Path]:
-    """Remove the folders under ``root`` whose files are all of days before ``before``; the
-    folders removed.
-
-    A roll-up's folder is named for a digest of what it showed, which includes the day, so
-    no later ask ever names it again: without this, every day of every reader's roll-up
-    stayed on disk for ever. A folder with a file of ``before`` or later, or one being
-    written (``.tmp``), is someone's today and stays."""
+def folders_prune(root: Path, *, keep: str) -> list[Path]:
+    """Remove every folder under ``root`` but those named ``keep`` or later (days as
+    YYYYMMDD sort as they fall); the folders removed."""
     removed = []
     if not root.is_dir():
         return removed
-    stamp = f"{before:%Y%m%d}"
     for folder in root.iterdir():
-        if not folder.is_dir():
-            continue
-        days = [_DAY.search(f.name) for f in folder.iterdir()]
-        if any(day is None or day.group(1) >= stamp for day in days):
-            continue
-        shutil.rmtree(folder, ignore_errors=True)
-        removed.append(folder)
+        if folder.is_dir() and folder.name < keep:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
     return removed

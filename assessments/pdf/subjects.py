@@ -117,9 +117,10 @@ class RollupDocuments:
         return {"asked_by": self.membership, "level": self.rollup.level}
 
     def path(self, kind: str, *, release: str, as_at: datetime.date) -> Path:
-        # A folder per digest: another person's roll-up is not an earlier file of this one.
+        # A folder per digest (another person's roll-up is not an earlier file of this one),
+        # in a folder per day, which ``disk_tidy`` removes whole once the day has passed.
         return cache.document_path(
-            folder=str(self._root().relative_to(settings.PDF_CACHE_DIR) / self.digest),
+            folder=f"{self._folder()}/{as_at:%Y%m%d}/{self.digest}",
             kind=kind,
             version=self.digest[:12],
             release=release,
@@ -140,11 +141,14 @@ class RollupDocuments:
         ).filter(Q(as_at__lt=render.as_at) | Q(digest=render.digest))
 
     def disk_tidy(self, render: PdfRender) -> None:
-        # Every digest's folder of earlier days, as ``earlier`` does for the rows.
-        cache.folders_prune(self._root(), before=render.as_at)
+        # Earlier days' folders, as ``earlier`` does for the rows: a digest includes the day,
+        # so no later ask names them again, and every reader's every day stayed for ever.
+        cache.folders_prune(
+            Path(settings.PDF_CACHE_DIR) / self._folder(), keep=f"{render.as_at:%Y%m%d}"
+        )
 
-    def _root(self) -> Path:
-        return Path(settings.PDF_CACHE_DIR) / "rollup" / str(self.organisation.code)
+    def _folder(self) -> str:
+        return f"rollup/{self.organisation.code}"
 
     @classmethod
     def of_render(cls, render: PdfRender) -> RollupDocuments | None:
