@@ -101,6 +101,9 @@ class Watch(threading.Thread):
             self.stopping.wait(RETRY_AFTER)
 
     def listen(self) -> None:
+        # LISTEN and pg_notify have no ORM form, and a LISTEN lasts only as long as its
+        # connection: so a psycopg connection of the thread's own, held open, not Django's
+        # (per request thread, and closed or recycled between requests).
         with self.connect() as conn:
             self.backend_pid = conn.info.backend_pid
             conn.execute(f"LISTEN {CHANNEL}")

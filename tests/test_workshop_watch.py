@@ -112,7 +112,7 @@ def test_a_lost_connection_forgets_everything_kept_and_listens_again(
     client, etag = polling
     monkeypatch.setattr(watch_module, "RETRY_AFTER", 0.1)
     assert watch.rows  # the workshop's row, kept by the second poll
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # as a failover or an idle timeout would, from outside
         cursor.execute("SELECT pg_terminate_backend(%s)", [watch.backend_pid])
 
     assert _until(lambda: not watch.rows and not watch.trusted(), seconds=2)
